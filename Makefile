@@ -1,0 +1,140 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# xdptop build. `make` builds build/xdptop; `sudo make test` and `sudo make run`
+# first install what is missing (make deps), so each is the one command it says.
+
+VERSION := 0.1.0
+PREFIX ?= /usr/local
+DESTDIR ?=
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+
+CC ?= cc
+B := build
+WERROR ?= 0
+
+CFLAGS ?= -O2 -g
+WARN := -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes \
+	-Wpointer-arith -Wcast-qual -Wvla
+ifeq ($(WERROR),1)
+WARN += -Werror
+endif
+CPPFLAGS_ALL := -Iinclude -Iuser -D_GNU_SOURCE -DXDT_VERSION='"$(VERSION)"'
+SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+-include $(B)/config.mk
+
+# Core: links libc (and libm) only, so unit tests and benchmarks need no privilege.
+CORE_SRCS := user/pkt/parse.c user/pkt/frag.c user/flow/table.c user/flow/tcp.c \
+	user/engine.c user/export/json.c user/util/log.c user/util/hash.c user/cli.c \
+	user/capture/iface.c
+APP_SRCS := user/main.c user/capture/pcap.c
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+HDRS := $(wildcard include/xdptop/*.h user/*.h user/*/*.h)
+
+# Variant "" is the normal build in build/; "asan/" is ASan+UBSan in build/asan/.
+obj = $(patsubst %.c,$(B)/$(1)obj/%.o,$(2))
+
+.PHONY: all deps configure test check check-unit check-replay check-e2e run bench \
+	install uninstall clean asan format
+.DEFAULT_GOAL := all
+
+all: $(B)/xdptop
+
+$(B)/config.mk: mk/configure.sh
+	@CC="$(CC)" sh mk/configure.sh $(B)
+
+configure:
+	@CC="$(CC)" sh mk/configure.sh $(B)
+
+deps:
+	@sh mk/deps.sh
+
+# --- objects -------------------------------------------------------------------
+$(B)/obj/%.o: %.c $(HDRS) $(B)/config.mk
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS_ALL) $(PCAP_CFLAGS) $(CFLAGS) $(WARN) -c -o $@ $<
+
+$(B)/asan/obj/%.o: %.c $(HDRS) $(B)/config.mk
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS_ALL) $(PCAP_CFLAGS) -O1 -g $(WARN) $(SAN) -c -o $@ $<
+
+$(B)/tests/obj/%.o: %.c $(HDRS) $(B)/config.mk
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS_ALL) $(CRITERION_CFLAGS) $(CFLAGS) $(WARN) -Wno-missing-prototypes \
+		-c -o $@ $<
+
+$(B)/asan/tests/obj/%.o: %.c $(HDRS) $(B)/config.mk
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS_ALL) $(CRITERION_CFLAGS) -O1 -g $(WARN) -Wno-missing-prototypes \
+		$(SAN) -c -o $@ $<
+
+# --- binaries ------------------------------------------------------------------
+$(B)/libxdt-core.a: $(call obj,,$(CORE_SRCS))
+	$(AR) rcs $@ $^
+
+$(B)/asan/libxdt-core.a: $(call obj,asan/,$(CORE_SRCS))
+	$(AR) rcs $@ $^
+
+$(B)/xdptop: $(call obj,,$(APP_SRCS)) $(B)/libxdt-core.a
+	$(CC) $(CFLAGS) -o $@ $^ $(PCAP_LIBS) -lm
+
+$(B)/asan/xdptop: $(call obj,asan/,$(APP_SRCS)) $(B)/asan/libxdt-core.a
+	$(CC) $(SAN) -o $@ $^ $(PCAP_LIBS) -lm
+
+asan: $(B)/asan/xdptop
+
+$(B)/tests/unit: $(patsubst %.c,$(B)/tests/obj/%.o,$(UNIT_SRCS)) $(B)/libxdt-core.a
+	$(CC) -o $@ $^ $(CRITERION_LIBS) -lm
+
+$(B)/asan/tests/unit: $(patsubst %.c,$(B)/asan/tests/obj/%.o,$(UNIT_SRCS)) \
+		$(B)/asan/libxdt-core.a
+	$(CC) $(SAN) -o $@ $^ $(CRITERION_LIBS) -lm
+
+$(B)/bench/engine_bench: bench/engine_bench.c $(B)/libxdt-core.a $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS_ALL) $(PCAP_CFLAGS) $(CFLAGS) $(WARN) -o $@ $< $(B)/libxdt-core.a \
+		$(PCAP_LIBS) -lm
+
+# --- tests ---------------------------------------------------------------------
+# Every suite runs even if an earlier one failed; the summary line is last.
+SAN_ENV := ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 \
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+
+test: deps
+	@$(MAKE) --no-print-directory WERROR=1 check
+
+check: $(B)/xdptop $(B)/asan/xdptop $(B)/tests/unit $(B)/asan/tests/unit
+	@sh tests/run-all.sh $(B)
+
+check-unit: $(B)/tests/unit $(B)/asan/tests/unit
+	$(B)/tests/unit
+	$(SAN_ENV) $(B)/asan/tests/unit
+
+check-replay: $(B)/xdptop $(B)/asan/xdptop
+	XDPTOP=$(B)/xdptop XDPTOP_ASAN=$(B)/asan/xdptop bash tests/replay/run.sh
+
+check-e2e: $(B)/xdptop
+	XDPTOP=$(B)/xdptop bash tests/e2e/run.sh
+
+# --- run, bench, install -------------------------------------------------------
+run: deps
+	@$(MAKE) --no-print-directory all
+	$(B)/xdptop --json --interval 2
+
+bench: $(B)/bench/engine_bench
+	@sh bench/run.sh $(B)
+
+install: $(B)/xdptop
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8
+	install -m 0755 $(B)/xdptop $(DESTDIR)$(SBINDIR)/xdptop
+	install -m 0644 man/xdptop.8 $(DESTDIR)$(MANDIR)/man8/xdptop.8
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/xdptop $(DESTDIR)$(MANDIR)/man8/xdptop.8
+
+format:
+	clang-format -i $(CORE_SRCS) $(APP_SRCS) $(HDRS) $(UNIT_SRCS)
+
+clean:
+	rm -rf $(B)

@@ -1,0 +1,38 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# The one place that installs packages. Idempotent: installs only what is missing
+# and says what. Debian 12 (apt-get); other systems get the list to install by hand.
+set -eu
+
+# Build: compiler, libraries. Test: criterion, the oracle (tshark) and the peers of
+# the end-to-end tests (tcpdump, curl, dig, dnsmasq, ping, python3 for http.server).
+PKGS="build-essential pkg-config libpcap-dev
+libcriterion-dev tshark tcpdump curl bind9-dnsutils dnsmasq-base iputils-ping iproute2
+python3 ethtool"
+
+missing=
+for p in $PKGS; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+		missing="$missing $p"
+	fi
+done
+if [ -z "$missing" ]; then
+	echo "deps: all build and test dependencies are installed"
+	exit 0
+fi
+if ! command -v apt-get >/dev/null; then
+	echo "deps: no apt-get here; install the equivalents of:$missing" >&2
+	exit 1
+fi
+if [ "$(id -u)" != 0 ]; then
+	echo "deps: missing:$missing" >&2
+	echo "deps: run 'sudo make deps' to install them" >&2
+	exit 1
+fi
+echo "deps: installing:$missing"
+export DEBIAN_FRONTEND=noninteractive
+# A fresh machine may have no package lists yet; update once, then install.
+apt-get update -q
+# shellcheck disable=SC2086
+apt-get install -y -q --no-install-recommends $missing

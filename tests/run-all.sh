@@ -1,0 +1,68 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Runs every test suite, even after one fails, and ends with one summary line that
+# adds up all of them. Exit status: 0 only if nothing failed.
+#   unit      criterion, normal build and ASan+UBSan build
+#   replay    bad and odd capture files through both binaries
+#   e2e       real traffic in network namespaces, checked against tshark
+set -u
+B=${1:-build}
+export ASAN_OPTIONS=abort_on_error=1:detect_leaks=1
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+passed=0 failed=0 skipped=0
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+# criterion: "[====] Synthesis: Tested: N | Passing: P | Failing: F | Crashing: C"
+unit() {
+	name=$1 bin=$2
+	echo "== $name"
+	"$bin" --jobs 1 >"$log" 2>&1
+	rc=$?
+	cat "$log"
+	line=$(grep 'Synthesis:' "$log" | tail -n 1)
+	p=$(echo "$line" | sed -n 's/.*Passing: \([0-9]*\).*/\1/p')
+	f=$(echo "$line" | sed -n 's/.*Failing: \([0-9]*\).*/\1/p')
+	c=$(echo "$line" | sed -n 's/.*Crashing: \([0-9]*\).*/\1/p')
+	if [ -z "$p" ]; then
+		echo "FAIL $name: no criterion summary (exit $rc)"
+		failed=$((failed + 1))
+		return
+	fi
+	passed=$((passed + p))
+	failed=$((failed + f + c))
+	[ "$rc" -eq 0 ] || [ $((f + c)) -gt 0 ] || { echo "FAIL $name: exit $rc"; failed=$((failed + 1)); }
+}
+
+# scripts end with "<suite>: N passed, M failed[, K skipped]"; exit 77 = skipped whole.
+script() {
+	name=$1
+	shift
+	echo "== $name"
+	"$@" 2>&1 | tee "$log"
+	line=$(tail -n 1 "$log")
+	p=$(echo "$line" | sed -n 's/.*: \([0-9]*\) passed.*/\1/p')
+	f=$(echo "$line" | sed -n 's/.* \([0-9]*\) failed.*/\1/p')
+	s=$(echo "$line" | sed -n 's/.* \([0-9]*\) skipped.*/\1/p')
+	if grep -q '^SKIP' "$log" && [ -z "$p" ]; then
+		skipped=$((skipped + 1))
+		return
+	fi
+	if [ -z "$p" ] || [ -z "$f" ]; then
+		echo "FAIL $name: ended without a summary line"
+		failed=$((failed + 1))
+		return
+	fi
+	passed=$((passed + p))
+	failed=$((failed + f))
+	skipped=$((skipped + ${s:-0}))
+}
+
+unit unit "$B/tests/unit"
+unit unit-asan "$B/asan/tests/unit"
+script replay env XDPTOP="$B/xdptop" XDPTOP_ASAN="$B/asan/xdptop" bash tests/replay/run.sh
+script e2e env XDPTOP="$B/xdptop" bash tests/e2e/run.sh
+
+echo "make test: $passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]

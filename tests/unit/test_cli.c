@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <stdlib.h>
+
+#include "cli.h"
+
+struct parsed {
+	int rc;
+	struct xdt_opts o;
+	char err[512];
+};
+
+static struct parsed parse(int argc, char **argv)
+{
+	struct parsed p = { 0 };
+	FILE *f = fmemopen(p.err, sizeof(p.err) - 1, "w");
+
+	p.rc = xdt_cli_parse(argc, argv, &p.o, f);
+	fclose(f);
+	return p;
+}
+
+#define PARSE(...)                                                          \
+	({                                                                  \
+		char *argv_[] = { "xdptop", __VA_ARGS__, NULL };      \
+		parse((int)(sizeof(argv_) / sizeof(argv_[0])) - 1, argv_); \
+	})
+
+Test(cli, takes_defaults_from_one_place)
+{
+	struct parsed p = PARSE("--json");
+
+	cr_assert_eq(p.rc, 0);
+	cr_assert_eq(p.o.json, 1);
+	cr_assert_eq(p.o.max_flows, XDT_DEFAULT_MAX_FLOWS);
+	cr_assert_eq(p.o.interval_ns, XDT_DEFAULT_INTERVAL_NS);
+	cr_assert_eq(p.o.snaplen, XDT_DEFAULT_SNAPLEN);
+	cr_assert_null(p.o.ifname);
+}
+
+Test(cli, reads_fractional_seconds)
+{
+	struct parsed p = PARSE("-i", "eth0", "--interval", "0.25", "--duration=3");
+
+	cr_assert_eq(p.rc, 0);
+	cr_assert_str_eq(p.o.ifname, "eth0");
+	cr_assert_eq(p.o.interval_ns, 250000000ULL);
+	cr_assert_eq(p.o.duration_ns, 3000000000ULL);
+}
+
+Test(cli, names_the_flag_with_a_bad_value)
+{
+	struct parsed p = PARSE("--interval", "soon");
+
+	cr_assert_eq(p.rc, -EINVAL);
+	cr_assert(strstr(p.err, "--interval") && strstr(p.err, "soon"), "%s", p.err);
+
+	p = PARSE("--max-flows", "-5");
+	cr_assert_eq(p.rc, -EINVAL);
+	cr_assert(strstr(p.err, "--max-flows"), "%s", p.err);
+
+	p = PARSE("--max-flows", "12abc");
+	cr_assert_eq(p.rc, -EINVAL);
+
+	p = PARSE("--snaplen", "10");
+	cr_assert_eq(p.rc, -EINVAL);
+	cr_assert(strstr(p.err, "--snaplen") && strstr(p.err, "64"), "%s", p.err);
+}
+
+Test(cli, names_an_unknown_option)
+{
+	struct parsed p = PARSE("--colour");
+
+	cr_assert_eq(p.rc, -EINVAL);
+	cr_assert(strstr(p.err, "'--colour'"), "%s", p.err);
+	p = PARSE("-Z");
+	cr_assert_eq(p.rc, -EINVAL);
+	cr_assert(strstr(p.err, "'-Z'"), "%s", p.err);
+}
+
+Test(cli, says_which_flag_lacks_its_value)
+{
+	struct parsed p = PARSE("-r");
+
+	cr_assert_eq(p.rc, -EINVAL);
+	cr_assert(strstr(p.err, "-r needs a value"), "%s", p.err);
+}
+
+Test(cli, refuses_live_only_flags_with_a_file)
+{
+	struct parsed p = PARSE("-r", "x.pcap", "--interval", "1");
+
+	cr_assert_eq(p.rc, -EINVAL);
+	cr_assert(strstr(p.err, "--interval"), "%s", p.err);
+	p = PARSE("-r", "x.pcap", "-i", "eth0");
+	cr_assert_eq(p.rc, -EINVAL);
+}
+
+Test(cli, refuses_stray_arguments)
+{
+	struct parsed p = PARSE("eth0");
+
+	cr_assert_eq(p.rc, -EINVAL);
+	cr_assert(strstr(p.err, "'eth0'"), "%s", p.err);
+}

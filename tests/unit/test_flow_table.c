@@ -1,0 +1,227 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <criterion/criterion.h>
+#include <endian.h>
+
+#include "flow/table.h"
+#include "pkt/parse.h"
+
+#define S 1000000000ULL
+
+static const uint8_t A[4] = { 10, 213, 0, 1 }, B[4] = { 10, 213, 0, 2 }, C[4] = { 10, 213, 0, 3 };
+
+struct ended {
+	int n;
+	struct xdt_flow last;
+	enum xdt_flow_end why[16];
+};
+
+static void on_end(const struct xdt_flow *f, void *ctx)
+{
+	struct ended *e = ctx;
+
+	if (e->n < 16)
+		e->why[e->n] = (enum xdt_flow_end)f->end;
+	e->n++;
+	e->last = *f;
+}
+
+static struct xdt_flow *send_pkt(struct xdt_flow_table *t, uint8_t proto, const uint8_t *src,
+				 uint16_t sport, const uint8_t *dst, uint16_t dport, uint8_t flags,
+				 uint32_t bytes, uint64_t ts)
+{
+	struct xdt_flow_pkt p = { .tcp_flags = flags, .bytes = bytes, .ts_ns = ts };
+
+	xdt_flow_key_make(&p.key, XDT_FAM_IPV4, proto, 0, src, sport, dst, dport, &p.from_a);
+	return xdt_flow_table_update(t, &p);
+}
+
+Test(flow_table, maps_both_directions_to_one_flow_with_the_syn_sender_as_initiator)
+{
+	struct xdt_flow_table *t = xdt_flow_table_new(16, 1, NULL, NULL);
+	struct xdt_flow *f;
+
+	/* B > A as addresses, so the initiator is endpoint b of the key. */
+	send_pkt(t, 6, B, 50000, A, 80, XDT_TCP_SYN, 60, 1 * S);
+	send_pkt(t, 6, A, 80, B, 50000, XDT_TCP_SYN | XDT_TCP_ACK, 60, 2 * S);
+	f = send_pkt(t, 6, B, 50000, A, 80, XDT_TCP_ACK, 52, 3 * S);
+	cr_assert_eq(xdt_flow_table_count(t), 1);
+	cr_assert_eq(f->init_is_a, 0);
+	cr_assert_eq(f->dir[XDT_DIR_OUT].pkts, 2);
+	cr_assert_eq(f->dir[XDT_DIR_OUT].bytes, 112);
+	cr_assert_eq(f->dir[XDT_DIR_IN].pkts, 1);
+	cr_assert_eq(f->dir[XDT_DIR_IN].bytes, 60);
+	cr_assert_eq(f->tcp_state, XDT_TCP_ESTABLISHED);
+	cr_assert_eq(f->first_ns, 1 * S);
+	cr_assert_eq(f->last_ns, 3 * S);
+	xdt_flow_table_free(t);
+}
+
+Test(flow_table, makes_the_receiver_of_a_first_syn_ack_the_initiator)
+{
+	struct xdt_flow_table *t = xdt_flow_table_new(16, 1, NULL, NULL);
+	struct xdt_flow *f;
+
+	f = send_pkt(t, 6, A, 80, B, 50000, XDT_TCP_SYN | XDT_TCP_ACK, 60, S);
+	cr_assert_eq(f->init_is_a, 0, "B (the SYN+ACK's receiver) initiated");
+	cr_assert_eq(f->dir[XDT_DIR_IN].pkts, 1);
+	cr_assert_eq(f->tcp_state, XDT_TCP_SYN_RECV);
+	xdt_flow_table_free(t);
+}
+
+Test(flow_table, swaps_directions_when_a_late_syn_names_the_initiator)
+{
+	struct xdt_flow_table *t = xdt_flow_table_new(16, 1, NULL, NULL);
+	struct xdt_flow *f;
+
+	send_pkt(t, 6, A, 80, B, 50000, XDT_TCP_ACK, 100, S);
+	f = send_pkt(t, 6, B, 50000, A, 80, XDT_TCP_SYN, 60, 2 * S);
+	cr_assert_eq(f->init_is_a, 0);
+	cr_assert_eq(f->dir[XDT_DIR_OUT].bytes, 60);
+	cr_assert_eq(f->dir[XDT_DIR_IN].bytes, 100);
+	xdt_flow_table_free(t);
+}
+
+Test(flow_table, evicts_least_recent_when_full)
+{
+	struct ended e = { 0 };
+	struct xdt_flow_table *t = xdt_flow_table_new(2, 1, on_end, &e);
+
+	send_pkt(t, 17, A, 1000, B, 2000, 0, 100, 1 * S);
+	send_pkt(t, 17, A, 1001, B, 2000, 0, 100, 2 * S);
+	send_pkt(t, 17, A, 1000, B, 2000, 0, 100, 3 * S);	/* 1000 is recent again */
+	send_pkt(t, 17, A, 1002, B, 2000, 0, 100, 4 * S);
+	cr_assert_eq(xdt_flow_table_count(t), 2);
+	cr_assert_eq(e.n, 1);
+	cr_assert_eq(e.why[0], XDT_END_EVICTED);
+	cr_assert_eq(be16toh(e.last.key.port_a), 1001);
+	cr_assert_eq(e.last.dir[XDT_DIR_OUT].bytes, 100, "the evicted flow is reported whole");
+	cr_assert_eq(xdt_flow_table_stats(t)->evicted, 1);
+	xdt_flow_table_free(t);
+}
+
+Test(flow_table, expires_each_protocol_after_its_own_timeout)
+{
+	struct ended e = { 0 };
+	struct xdt_flow_table *t = xdt_flow_table_new(64, 1, on_end, &e);
+	struct xdt_flow *dns, *udp, *est, *rst;
+
+	dns = send_pkt(t, 17, A, 3333, B, 53, 0, 60, 0);
+	udp = send_pkt(t, 17, A, 3334, B, 4444, 0, 60, 0);
+	est = send_pkt(t, 6, A, 3335, B, 22, XDT_TCP_ACK, 60, 0);
+	rst = send_pkt(t, 6, A, 3336, B, 23, XDT_TCP_RST, 40, 0);
+	cr_assert_eq(xdt_flow_timeout_ns(dns), 30 * S);
+	cr_assert_eq(xdt_flow_timeout_ns(udp), 60 * S);
+	cr_assert_eq(xdt_flow_timeout_ns(est), 600 * S);
+	cr_assert_eq(xdt_flow_timeout_ns(rst), 5 * S);
+
+	xdt_flow_table_expire(t, 4 * S);
+	cr_assert_eq(xdt_flow_table_count(t), 4);
+	xdt_flow_table_expire(t, 5 * S);
+	cr_assert_eq(xdt_flow_table_count(t), 3, "reset goes at 5 s");
+	xdt_flow_table_expire(t, 30 * S);
+	cr_assert_eq(xdt_flow_table_count(t), 2, "DNS goes at 30 s");
+	xdt_flow_table_expire(t, 60 * S);
+	cr_assert_eq(xdt_flow_table_count(t), 1, "other UDP at 60 s");
+	xdt_flow_table_expire(t, 599 * S);
+	cr_assert_eq(xdt_flow_table_count(t), 1);
+	xdt_flow_table_expire(t, 600 * S);
+	cr_assert_eq(xdt_flow_table_count(t), 0);
+	cr_assert_eq(e.n, 4);
+	cr_assert_eq(e.why[3], XDT_END_IDLE);
+	cr_assert_eq(xdt_flow_table_stats(t)->expired, 4);
+	xdt_flow_table_free(t);
+}
+
+Test(flow_table, keeps_a_flow_that_is_still_talking)
+{
+	struct xdt_flow_table *t = xdt_flow_table_new(64, 1, NULL, NULL);
+	uint64_t ts;
+
+	for (ts = 0; ts < 200 * S; ts += 20 * S) {
+		send_pkt(t, 17, A, 1, B, 2, 0, 60, ts);
+		xdt_flow_table_expire(t, ts);
+	}
+	cr_assert_eq(xdt_flow_table_count(t), 1);
+	xdt_flow_table_free(t);
+}
+
+Test(flow_table, reports_the_old_connection_when_a_syn_reuses_its_ports)
+{
+	struct ended e = { 0 };
+	struct xdt_flow_table *t = xdt_flow_table_new(16, 1, on_end, &e);
+	struct xdt_flow *f;
+
+	send_pkt(t, 6, A, 5555, B, 80, XDT_TCP_SYN, 60, S);
+	send_pkt(t, 6, B, 80, A, 5555, XDT_TCP_RST | XDT_TCP_ACK, 40, S);
+	f = send_pkt(t, 6, A, 5555, B, 80, XDT_TCP_SYN, 60, 2 * S);
+	cr_assert_eq(e.n, 1);
+	cr_assert_eq(e.why[0], XDT_END_REUSED);
+	cr_assert_eq(e.last.tcp_state, XDT_TCP_RESET);
+	cr_assert_eq(e.last.dir[XDT_DIR_OUT].pkts, 1);
+	cr_assert_eq(f->dir[XDT_DIR_OUT].pkts, 1);
+	cr_assert_eq(f->tcp_state, XDT_TCP_SYN_SENT);
+	xdt_flow_table_free(t);
+}
+
+Test(flow_table, lists_flows_in_order_of_first_packet)
+{
+	struct xdt_flow_table *t = xdt_flow_table_new(16, 1, NULL, NULL);
+	const struct xdt_flow *list[4];
+	size_t n;
+
+	send_pkt(t, 17, A, 1, C, 2, 0, 60, 3 * S);
+	send_pkt(t, 17, A, 1, B, 2, 0, 60, 1 * S);
+	send_pkt(t, 17, B, 1, C, 2, 0, 60, 2 * S);
+	n = xdt_flow_table_list(t, list, 4);
+	cr_assert_eq(n, 3);
+	cr_assert_eq(list[0]->first_ns, 1 * S);
+	cr_assert_eq(list[1]->first_ns, 2 * S);
+	cr_assert_eq(list[2]->first_ns, 3 * S);
+	xdt_flow_table_free(t);
+}
+
+Test(flow_table, rate_converges_to_the_offered_load_and_decays_when_idle)
+{
+	struct xdt_flow_table *t = xdt_flow_table_new(16, 1, NULL, NULL);
+	struct xdt_flow *f = NULL;
+	uint64_t ts;
+	double r;
+
+	/* 1000 bytes every 10 ms = 100 kB/s for 20 s (ten time constants). */
+	for (ts = 0; ts < 20 * S; ts += S / 100)
+		f = send_pkt(t, 17, A, 1, B, 2, 0, 1000, ts);
+	r = xdt_flow_rate(f, XDT_DIR_OUT, f->last_ns);
+	cr_assert(r > 95000 && r < 106000, "rate %f", r);
+	r = xdt_flow_rate(f, XDT_DIR_OUT, f->last_ns + 10 * S);
+	cr_assert(r < 1000, "idle for 5 time constants, rate %f", r);
+	cr_assert_eq(xdt_flow_rate(f, XDT_DIR_IN, f->last_ns), 0.0);
+	xdt_flow_table_free(t);
+}
+
+Test(flow_table, spreads_many_flows_without_losing_any)
+{
+	struct xdt_flow_table *t = xdt_flow_table_new(100000, 42, NULL, NULL);
+	uint8_t src[4] = { 10, 213, 0, 0 };
+	uint64_t total = 0;
+	int i;
+
+	for (i = 0; i < 100000; i++) {
+		src[1] = (uint8_t)(i >> 16);
+		src[2] = (uint8_t)(i >> 8);
+		src[3] = (uint8_t)i;
+		send_pkt(t, 17, src, (uint16_t)(i % 7 + 1), B, 53, 0, 100, (uint64_t)i);
+	}
+	cr_assert_eq(xdt_flow_table_count(t), 100000, "no two keys merged");
+	for (i = 0; i < 100000; i++) {
+		struct xdt_flow_pkt p = { 0 };
+
+		src[1] = (uint8_t)(i >> 16);
+		src[2] = (uint8_t)(i >> 8);
+		src[3] = (uint8_t)i;
+		xdt_flow_key_make(&p.key, XDT_FAM_IPV4, 17, 0, src, (uint16_t)(i % 7 + 1), B, 53,
+				  &p.from_a);
+		total += xdt_flow_table_lookup(t, &p.key)->dir[XDT_DIR_OUT].bytes;
+	}
+	cr_assert_eq(total, 100000ULL * 100);
+	xdt_flow_table_free(t);
+}

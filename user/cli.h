@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef XDT_CLI_H
+#define XDT_CLI_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define XDT_DEFAULT_MAX_FLOWS 65536
+#define XDT_DEFAULT_SNAPLEN 512
+#define XDT_DEFAULT_INTERVAL_NS 1000000000ULL
+
+struct xdt_opts {
+	const char *ifname;	/* -i; NULL: the default-route interface */
+	const char *read_path;	/* -r */
+	int json;
+	uint64_t interval_ns;
+	uint64_t duration_ns;	/* 0: until interrupted */
+	size_t max_flows;
+	int snaplen;
+	int verbosity;		/* -v adds, -q subtracts */
+	int help;
+	int version;
+};
+
+/*
+ * Parse argv into @o. 0 on success; -EINVAL after printing a message that names
+ * the offending flag to @err.
+ */
+int xdt_cli_parse(int argc, char **argv, struct xdt_opts *o, FILE *err);
+
+void xdt_cli_usage(FILE *out);
+
+#endif

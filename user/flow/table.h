@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The flow table: one entry per conversation, keyed canonically, with per-direction
+ * counters, a TCP state, smoothed rates and protocol-aware idle timeouts.
+ *
+ * Bounded: at most max_flows entries; inserting into a full table evicts the flow
+ * seen least recently. A flow that leaves the table (evicted, idle, its port pair
+ * reused by a new connection) is handed to the end callback first, so no counted
+ * packet disappears unreported.
+ *
+ * Time is whatever clock the caller passes in (capture timestamps), so a replayed
+ * capture ages flows exactly as the live traffic did.
+ */
+#ifndef XDT_FLOW_TABLE_H
+#define XDT_FLOW_TABLE_H
+
+#include <stdint.h>
+#include <stddef.h>
+
+#include <xdptop/flow.h>
+
+enum xdt_tcp_state {
+	XDT_TCP_NONE,		/* not TCP */
+	XDT_TCP_SYN_SENT,
+	XDT_TCP_SYN_RECV,
+	XDT_TCP_ESTABLISHED,
+	XDT_TCP_FIN_WAIT,	/* the initiator closed first */
+	XDT_TCP_CLOSE_WAIT,	/* the responder closed first */
+	XDT_TCP_TIME_WAIT,	/* both closed, initiator first */
+	XDT_TCP_CLOSED,		/* both closed, responder first */
+	XDT_TCP_RESET,
+};
+
+enum xdt_flow_end {
+	XDT_END_NONE,		/* still in the table */
+	XDT_END_IDLE,		/* idle timeout */
+	XDT_END_EVICTED,	/* table full */
+	XDT_END_REUSED,		/* a new connection took the same key */
+};
+
+enum xdt_dir {
+	XDT_DIR_OUT,		/* initiator to responder */
+	XDT_DIR_IN,
+};
+
+/* Time constant of the smoothed rates. */
+#define XDT_RATE_TAU_NS (2ULL * 1000000000ULL)
+
+struct xdt_flow_dir {
+	uint64_t pkts;
+	uint64_t bytes;		/* IP-layer bytes */
+	double rate;		/* bytes/s, decayed to rate_ns */
+	uint64_t rate_ns;
+};
+
+struct xdt_flow {
+	struct xdt_flow_key key;
+	uint64_t first_ns;
+	uint64_t last_ns;
+	struct xdt_flow_dir dir[2];	/* indexed by enum xdt_dir */
+	uint8_t init_is_a;	/* the initiator is endpoint a of the key */
+	uint8_t tcp_state;	/* enum xdt_tcp_state */
+	uint8_t syn_seen;	/* the initiator is known from a SYN */
+	uint8_t end;		/* enum xdt_flow_end */
+	/* Table linkage: private to table.c. */
+	struct xdt_flow *hnext;
+	struct xdt_flow *lru_prev, *lru_next;
+};
+
+/* What a caller knows about one packet of a flow. */
+struct xdt_flow_pkt {
+	struct xdt_flow_key key;
+	uint8_t from_a;		/* sent by endpoint a of key */
+	uint8_t tcp_flags;	/* 0 when not TCP */
+	uint8_t icmp_echo;	/* 0: not echo; 1: echo request; 2: echo reply */
+	uint32_t bytes;
+	uint64_t ts_ns;
+};
+
+typedef void (*xdt_flow_end_fn)(const struct xdt_flow *f, void *ctx);
+
+struct xdt_flow_table_stats {
+	uint64_t created;
+	uint64_t expired;
+	uint64_t evicted;
+	uint64_t reused;
+};
+
+struct xdt_flow_table;
+
+/* NULL + errno on failure. @on_end may be NULL. */
+struct xdt_flow_table *xdt_flow_table_new(size_t max_flows, uint64_t seed,
+					  xdt_flow_end_fn on_end, void *ctx);
+/* Frees every flow without calling the end callback. */
+void xdt_flow_table_free(struct xdt_flow_table *t);
+
+/* Count one packet; creates the flow if needed. Returns the flow (never NULL). */
+struct xdt_flow *xdt_flow_table_update(struct xdt_flow_table *t, const struct xdt_flow_pkt *p);
+
+/* Remove flows idle for longer than their timeout at @now_ns. */
+void xdt_flow_table_expire(struct xdt_flow_table *t, uint64_t now_ns);
+
+struct xdt_flow *xdt_flow_table_lookup(struct xdt_flow_table *t, const struct xdt_flow_key *k);
+
+size_t xdt_flow_table_count(const struct xdt_flow_table *t);
+const struct xdt_flow_table_stats *xdt_flow_table_stats(const struct xdt_flow_table *t);
+
+/*
+ * Fill @out (room for @cap pointers) with the flows in order of first packet.
+ * Returns how many were stored. The pointers stay valid until the next update or
+ * expire call.
+ */
+size_t xdt_flow_table_list(struct xdt_flow_table *t, const struct xdt_flow **out, size_t cap);
+
+/* Idle timeout of @f in nanoseconds (see the table in table.c and xdptop(8)). */
+uint64_t xdt_flow_timeout_ns(const struct xdt_flow *f);
+
+/* Rate of @f in direction @d, decayed to @now_ns, in bytes per second. */
+double xdt_flow_rate(const struct xdt_flow *f, enum xdt_dir d, uint64_t now_ns);
+
+/* Build a canonical key: which endpoint is "a" is decided here. Sets *from_a. */
+void xdt_flow_key_make(struct xdt_flow_key *k, uint8_t family, uint8_t proto, uint16_t vlan,
+		       const uint8_t *src, uint16_t sport, const uint8_t *dst, uint16_t dport,
+		       uint8_t *from_a);
+
+const char *xdt_tcp_state_name(enum xdt_tcp_state s);
+const char *xdt_flow_end_name(enum xdt_flow_end e);
+
+#endif

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef XDT_LOG_H
+#define XDT_LOG_H
+
+enum xdt_log_level {
+	XDT_LOG_ERROR,
+	XDT_LOG_WARN,
+	XDT_LOG_INFO,
+	XDT_LOG_DEBUG,
+};
+
+/* Messages at or below this level are printed (default XDT_LOG_WARN). */
+void xdt_log_set_level(enum xdt_log_level level);
+enum xdt_log_level xdt_log_get_level(void);
+
+/* Writes "xdptop: [level: ]message\n" to stderr. */
+void xdt_log(enum xdt_log_level level, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#define xdt_err(...) xdt_log(XDT_LOG_ERROR, __VA_ARGS__)
+#define xdt_warn(...) xdt_log(XDT_LOG_WARN, __VA_ARGS__)
+#define xdt_info(...) xdt_log(XDT_LOG_INFO, __VA_ARGS__)
+#define xdt_dbg(...) xdt_log(XDT_LOG_DEBUG, __VA_ARGS__)
+
+#endif
