@@ -35,7 +35,7 @@ HDRS := $(wildcard include/xdptop/*.h user/*.h user/*/*.h)
 # Variant "" is the normal build in build/; "asan/" is ASan+UBSan in build/asan/.
 obj = $(patsubst %.c,$(B)/$(1)obj/%.o,$(2))
 
-.PHONY: all deps configure test check check-unit check-replay check-e2e run bench \
+.PHONY: all deps configure test check check-unit check-replay check-e2e check-live run bench \
 	install uninstall clean asan format
 .DEFAULT_GOAL := all
 
@@ -117,12 +117,16 @@ check-replay: $(B)/xdptop $(B)/asan/xdptop
 check-e2e: $(B)/xdptop
 	XDPTOP=$(B)/xdptop bash tests/e2e/run.sh
 
+check-live: $(B)/xdptop
+	XDPTOP=$(B)/xdptop bash tests/live/run.sh
+
 # --- run, bench, install -------------------------------------------------------
 run: deps
 	@$(MAKE) --no-print-directory all
 	$(B)/xdptop --json --interval 2
 
-bench: $(B)/bench/engine_bench
+bench: deps
+	@$(MAKE) --no-print-directory $(B)/xdptop $(B)/bench/engine_bench
 	@sh bench/run.sh $(B)
 
 install: $(B)/xdptop

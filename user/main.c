@@ -101,6 +101,26 @@ static int run_offline(const struct xdt_opts *o, struct xdt_engine *e)
 	return rc;
 }
 
+/*
+ * The kernel hands a ring block to us only when it is full or its timeout expires,
+ * so packets that arrived just before we were told to stop may still sit in an open
+ * block. Wait out one block timeout (and a margin) and read them.
+ */
+static void drain(struct xdt_pcap *c, struct xdt_engine *e)
+{
+	uint64_t deadline = clock_ns(CLOCK_MONOTONIC) + 2ULL * LIVE_TIMEOUT_MS * 1000000ULL;
+	struct pollfd pfd = { .fd = xdt_pcap_fd(c), .events = POLLIN };
+	char err[512];
+	uint64_t now;
+
+	while ((now = clock_ns(CLOCK_MONOTONIC)) < deadline) {
+		if (poll(&pfd, 1, (int)((deadline - now) / 1000000) + 1) < 0 && errno != EINTR)
+			return;
+		if (xdt_pcap_dispatch(c, e, -1, err, sizeof(err)) < 0)
+			return;
+	}
+}
+
 static int run_live(const struct xdt_opts *o, struct xdt_engine *e)
 {
 	struct xdt_pcap_live_opts lo = {
@@ -166,6 +186,8 @@ static int run_live(const struct xdt_opts *o, struct xdt_engine *e)
 		}
 	}
 	/* Final table: everything counted since the last print is reported. */
+	if (!rc)
+		drain(c, e);
 	xdt_engine_tick(e, clock_ns(CLOCK_REALTIME));
 	xdt_pcap_stats(c, &cs);
 	xdt_pcap_close(c);

@@ -89,7 +89,7 @@ static const char *activate_hint(int rc)
 {
 	switch (rc) {
 	case PCAP_ERROR_NO_SUCH_DEVICE:
-		return " (no such interface; `ip link` lists them)";
+		return " (`ip link` lists the interfaces)";
 	case PCAP_ERROR_PERM_DENIED:
 		return " (run as root, or give xdptop CAP_NET_RAW)";
 	case PCAP_ERROR_IFACE_NOT_UP:
