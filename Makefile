@@ -127,7 +127,7 @@ run: deps
 
 bench: deps
 	@$(MAKE) --no-print-directory $(B)/xdptop $(B)/bench/engine_bench
-	@sh bench/run.sh $(B)
+	@bash bench/run.sh $(B)
 
 install: $(B)/xdptop
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8

@@ -86,9 +86,10 @@ static int run_offline(const struct xdt_opts *o, struct xdt_engine *e)
 	while (!stop_signal) {
 		n = xdt_pcap_dispatch(c, e, OFFLINE_BATCH, err, sizeof(err));
 		if (n < 0) {
-			xdt_err("%s: capture ends early: %s; the output covers the %llu packets "
-				"read before that", o->read_path, err,
-				(unsigned long long)xdt_engine_stats(e)->packets);
+			unsigned long long n_read = xdt_engine_stats(e)->packets;
+
+			xdt_err("%s: capture ends early: %s; the output covers the %llu packet%s "
+				"read before that", o->read_path, err, n_read, n_read == 1 ? "" : "s");
 			rc = 1;
 			break;
 		}

@@ -25,13 +25,23 @@ struct dispatch_ctx {
 static void on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
 {
 	struct dispatch_ctx *d = (struct dispatch_ctx *)user;
-	uint64_t ts = (uint64_t)h->ts.tv_sec * 1000000000ULL +
-		      (uint64_t)h->ts.tv_usec * (d->c->nano ? 1 : 1000);
+	int64_t sec = h->ts.tv_sec, frac = h->ts.tv_usec;
+	uint64_t ts;
+
+	/*
+	 * Classic pcap stores unsigned 32-bit seconds, which libpcap sign-extends into
+	 * time_t: a capture made after January 2038 would come out negative.
+	 */
+	if (sec < 0)
+		sec += 1LL << 32;
+	if (frac < 0)
+		frac += 1LL << 32;
+	ts = (uint64_t)sec * 1000000000ULL + (uint64_t)frac * (d->c->nano ? 1 : 1000);
 
 	xdt_engine_packet(d->e, d->c->link, bytes, h->caplen, h->len, ts);
 }
 
-static struct xdt_pcap *wrap(pcap_t *p, int live, char *err, size_t errlen)
+static struct xdt_pcap *wrap(pcap_t *p, int live, const char *what, char *err, size_t errlen)
 {
 	struct xdt_pcap *c;
 
@@ -46,8 +56,8 @@ static struct xdt_pcap *wrap(pcap_t *p, int live, char *err, size_t errlen)
 	c->link = pcap_datalink(p);
 	c->nano = pcap_get_tstamp_precision(p) == PCAP_TSTAMP_PRECISION_NANO;
 	if (!xdt_pkt_link_supported(c->link)) {
-		snprintf(err, errlen, "link type %s (%d) is not supported; supported: Ethernet, "
-			 "Linux cooked v1/v2, raw IP, BSD loopback",
+		snprintf(err, errlen, "%s: link type %s (%d) is not supported; supported: Ethernet, "
+			 "Linux cooked v1/v2, raw IP, BSD loopback", what,
 			 pcap_datalink_val_to_name(c->link) ? pcap_datalink_val_to_name(c->link)
 							    : "unknown",
 			 c->link);
@@ -82,7 +92,7 @@ struct xdt_pcap *xdt_pcap_open_offline(const char *path, char *err, size_t errle
 			fclose(f);
 		return NULL;
 	}
-	return wrap(p, 0, err, errlen);
+	return wrap(p, 0, path, err, errlen);
 }
 
 static const char *activate_hint(int rc)
@@ -136,7 +146,7 @@ struct xdt_pcap *xdt_pcap_open_live(const struct xdt_pcap_live_opts *o, char *er
 		pcap_close(p);
 		return NULL;
 	}
-	return wrap(p, 1, err, errlen);
+	return wrap(p, 1, o->ifname, err, errlen);
 }
 
 void xdt_pcap_close(struct xdt_pcap *c)
