@@ -6,10 +6,11 @@
 set -eu
 
 # Build: compiler, libraries. Test: criterion, the oracle (tshark) and the peers of
-# the end-to-end tests (tcpdump, curl, dig, dnsmasq, ping, python3 for http.server).
+# the end-to-end tests (tcpdump, curl, dig, dnsmasq, ping, python3 for http.server;
+# capinfos and mergecap come with tshark).
 PKGS="build-essential pkg-config libpcap-dev
 libcriterion-dev tshark tcpdump curl bind9-dnsutils dnsmasq-base iputils-ping iproute2
-python3 ethtool"
+python3 coreutils"
 
 missing=
 for p in $PKGS; do
