@@ -7,6 +7,7 @@
 #   replay    bad and odd capture files through both binaries
 #   e2e       real traffic in network namespaces, checked against tshark
 #   live      live capture on a veth, checked against interface counters and clients
+#   docs      --help, xdptop(8) and the option parser know the same flags
 set -u
 B=${1:-build}
 export ASAN_OPTIONS=abort_on_error=1:detect_leaks=1
@@ -65,6 +66,7 @@ unit unit-asan "$B/asan/tests/unit"
 script replay env XDPTOP="$B/xdptop" XDPTOP_ASAN="$B/asan/xdptop" bash tests/replay/run.sh
 script e2e env XDPTOP="$B/xdptop" bash tests/e2e/run.sh
 script live env XDPTOP="$B/xdptop" bash tests/live/run.sh
+script docs env XDPTOP="$B/xdptop" bash tests/docs/run.sh
 
 echo "make test: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]
