@@ -51,7 +51,7 @@ void xdt_cli_usage(FILE *out)
 	      "                         evicted (and printed) when full (default 65536)\n"
 	      "\n"
 	      "General:\n"
-	      "  -v, --verbose          more diagnostics on stderr (repeatable)\n"
+	      "  -v, --verbose          debug diagnostics on stderr\n"
 	      "  -q, --quiet            errors only on stderr\n"
 	      "  -h, --help             this text\n"
 	      "  -V, --version          print the version\n"

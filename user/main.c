@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "engine.h"
@@ -144,13 +145,15 @@ static int run_live(const struct xdt_opts *o, struct xdt_engine *e)
 			return 1;
 		}
 		lo.ifname = ifname;
-		xdt_info("capturing on %s, the default-route interface", ifname);
 	}
 	c = xdt_pcap_open_live(&lo, err, sizeof(err));
 	if (!c) {
 		xdt_err("%s", err);
 		return 1;
 	}
+	xdt_info("capturing on %s%s; a table every %g s%s", lo.ifname,
+		 o->ifname ? "" : " (the default-route interface)", (double)o->interval_ns / 1e9,
+		 isatty(STDIN_FILENO) ? "; Ctrl-C prints the last one and stops" : "");
 	start = clock_ns(CLOCK_MONOTONIC);
 	next_print = start + o->interval_ns;
 	while (!stop_signal) {
@@ -214,9 +217,9 @@ int main(int argc, char **argv)
 		printf("xdptop %s\n", XDT_VERSION);
 		return 0;
 	}
-	level = XDT_LOG_WARN + o.verbosity;
-	xdt_log_set_level(level < XDT_LOG_ERROR ? XDT_LOG_ERROR
-			  : level > XDT_LOG_DEBUG ? XDT_LOG_DEBUG : (enum xdt_log_level)level);
+	/* Default: errors, warnings and notices such as the interface chosen. */
+	level = o.verbosity < 0 ? XDT_LOG_ERROR : XDT_LOG_INFO + o.verbosity;
+	xdt_log_set_level(level > XDT_LOG_DEBUG ? XDT_LOG_DEBUG : (enum xdt_log_level)level);
 
 	memset(&eo, 0, sizeof(eo));
 	eo.max_flows = o.max_flows;
