@@ -24,13 +24,23 @@ SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recove
 
 -include $(B)/config.mk
 
+# Kernel programs: clang for the BPF target, bpftool for the skeletons.
+CLANG ?= clang
+BPFTOOL ?= bpftool
+MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null)
+BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -Wall -Iinclude -Ikern -I/usr/include/$(MULTIARCH)
+BPF_PROGS := xdp_flow tc_flow
+BPF_SKELS := $(patsubst %,$(B)/kern/%.skel.h,$(BPF_PROGS))
+
 # Core: links libc (and libm) only, so unit tests and benchmarks need no privilege.
 CORE_SRCS := user/pkt/parse.c user/pkt/frag.c user/flow/table.c user/flow/tcp.c \
 	user/engine.c user/export/json.c user/util/log.c user/util/hash.c user/cli.c \
 	user/capture/iface.c
-APP_SRCS := user/main.c user/capture/pcap.c
+APP_SRCS := user/main.c user/capture/pcap.c user/capture/kflow.c loader/loader.c \
+	loader/probe.c
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
-HDRS := $(wildcard include/xdptop/*.h user/*.h user/*/*.h)
+HDRS := $(wildcard include/xdptop/*.h user/*.h user/*/*.h loader/*.h)
+BPF_HDRS := $(wildcard include/xdptop/*.h kern/lib/*.h)
 
 # Variant "" is the normal build in build/; "asan/" is ASan+UBSan in build/asan/.
 obj = $(patsubst %.c,$(B)/$(1)obj/%.o,$(2))
@@ -50,6 +60,14 @@ configure:
 deps:
 	@sh mk/deps.sh
 
+# --- kernel programs -------------------------------------------------------------
+$(B)/kern/%.bpf.o: kern/%.bpf.c $(BPF_HDRS)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(BPF_CFLAGS) -c -o $@ $<
+
+$(B)/kern/%.skel.h: $(B)/kern/%.bpf.o
+	$(BPFTOOL) gen skeleton $< > $@.tmp && mv $@.tmp $@
+
 # --- objects -------------------------------------------------------------------
 $(B)/obj/%.o: %.c $(HDRS) $(B)/config.mk
 	@mkdir -p $(dir $@)
@@ -58,6 +76,12 @@ $(B)/obj/%.o: %.c $(HDRS) $(B)/config.mk
 $(B)/asan/obj/%.o: %.c $(HDRS) $(B)/config.mk
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS_ALL) $(PCAP_CFLAGS) -O1 -g $(WARN) $(SAN) -c -o $@ $<
+
+# Only the loader includes skeletons.
+$(B)/obj/loader/%.o $(B)/asan/obj/loader/%.o: CPPFLAGS_ALL += -I$(B)/kern
+# bpftool's generated skeletons cast away const; that code is not ours to change.
+$(B)/obj/loader/%.o $(B)/asan/obj/loader/%.o: WARN += -Wno-cast-qual
+$(B)/obj/loader/loader.o $(B)/asan/obj/loader/loader.o: $(BPF_SKELS)
 
 $(B)/tests/obj/%.o: %.c $(HDRS) $(B)/config.mk
 	@mkdir -p $(dir $@)
@@ -76,11 +100,13 @@ $(B)/libxdt-core.a: $(call obj,,$(CORE_SRCS))
 $(B)/asan/libxdt-core.a: $(call obj,asan/,$(CORE_SRCS))
 	$(AR) rcs $@ $^
 
+APP_LIBS = $(PCAP_LIBS) $(BPF_LIBS) -lm
+
 $(B)/xdptop: $(call obj,,$(APP_SRCS)) $(B)/libxdt-core.a
-	$(CC) $(CFLAGS) -o $@ $^ $(PCAP_LIBS) -lm
+	$(CC) $(CFLAGS) -o $@ $^ $(APP_LIBS)
 
 $(B)/asan/xdptop: $(call obj,asan/,$(APP_SRCS)) $(B)/asan/libxdt-core.a
-	$(CC) $(SAN) -o $@ $^ $(PCAP_LIBS) -lm
+	$(CC) $(SAN) -o $@ $^ $(APP_LIBS)
 
 asan: $(B)/asan/xdptop
 

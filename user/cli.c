@@ -13,6 +13,10 @@ enum {
 	OPT_DURATION,
 	OPT_MAX_FLOWS,
 	OPT_SNAPLEN,
+	OPT_BACKEND,
+	OPT_DPI_PACKETS,
+	OPT_DPI_BYTES,
+	OPT_PROBE,
 };
 
 static const struct option long_opts[] = {
@@ -23,6 +27,10 @@ static const struct option long_opts[] = {
 	{ "duration", required_argument, NULL, OPT_DURATION },
 	{ "max-flows", required_argument, NULL, OPT_MAX_FLOWS },
 	{ "snaplen", required_argument, NULL, OPT_SNAPLEN },
+	{ "backend", required_argument, NULL, OPT_BACKEND },
+	{ "dpi-packets", required_argument, NULL, OPT_DPI_PACKETS },
+	{ "dpi-bytes", required_argument, NULL, OPT_DPI_BYTES },
+	{ "probe", no_argument, NULL, OPT_PROBE },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -39,7 +47,17 @@ void xdt_cli_usage(FILE *out)
 	      "  -i, --interface IFACE  capture live on IFACE (default: the interface of the\n"
 	      "                         default route)\n"
 	      "  -r, --read FILE        replay a pcap or pcapng capture (\"-\" reads stdin)\n"
-	      "      --snaplen BYTES    live: bytes kept of each packet, 64-262144 (default 512)\n"
+	      "      --snaplen BYTES    pcap backend: bytes kept of each packet, 64-262144\n"
+	      "                         (default 512)\n"
+	      "      --backend NAME     live: auto (default), xdp or pcap. xdp counts every\n"
+	      "                         packet in the kernel (XDP ingress, TC egress) and\n"
+	      "                         sends userspace only payload prefixes; auto uses it\n"
+	      "                         when it loads and falls back to pcap, saying why\n"
+	      "      --dpi-packets N    xdp backend: payload prefixes per flow and direction,\n"
+	      "                         0-64 (default 4)\n"
+	      "      --dpi-bytes N      xdp backend: bytes per prefix, 1-512 (default 256)\n"
+	      "      --probe            print what this kernel supports and which backend\n"
+	      "                         auto would choose, then exit\n"
 	      "\n"
 	      "Output (JSON lines on stdout, schema in xdptop(8)):\n"
 	      "      --json             JSON lines output; currently the only output mode\n"
@@ -99,16 +117,46 @@ bad:
 	return -EINVAL;
 }
 
+const char *xdt_backend_name(enum xdt_backend b)
+{
+	switch (b) {
+	case XDT_BACKEND_XDP:
+		return "xdp";
+	case XDT_BACKEND_PCAP:
+		return "pcap";
+	default:
+		return "auto";
+	}
+}
+
+static int parse_backend(const char *arg, enum xdt_backend *b, FILE *err)
+{
+	if (!strcmp(arg, "auto"))
+		*b = XDT_BACKEND_AUTO;
+	else if (!strcmp(arg, "xdp"))
+		*b = XDT_BACKEND_XDP;
+	else if (!strcmp(arg, "pcap"))
+		*b = XDT_BACKEND_PCAP;
+	else {
+		fprintf(err, "xdptop: --backend: '%s' is not one of auto, xdp, pcap\n", arg);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int check_combination(const struct xdt_opts *o, int set_interval, int set_duration,
-			     int set_snaplen, FILE *err)
+			     int set_snaplen, int set_backend, FILE *err)
 {
 	if (o->read_path && o->ifname) {
 		fprintf(err, "xdptop: -r/--read and -i/--interface exclude each other\n");
 		return -EINVAL;
 	}
-	if (o->read_path && (set_interval || set_duration || set_snaplen)) {
+	if (o->read_path && (set_interval || set_duration || set_snaplen || set_backend)) {
 		fprintf(err, "xdptop: %s applies to live capture only, not to -r/--read\n",
-			set_interval ? "--interval" : set_duration ? "--duration" : "--snaplen");
+			set_interval   ? "--interval"
+			: set_duration ? "--duration"
+			: set_snaplen  ? "--snaplen"
+				       : "--backend");
 		return -EINVAL;
 	}
 	return 0;
@@ -116,13 +164,15 @@ static int check_combination(const struct xdt_opts *o, int set_interval, int set
 
 int xdt_cli_parse(int argc, char **argv, struct xdt_opts *o, FILE *err)
 {
-	int set_interval = 0, set_duration = 0, set_snaplen = 0, c;
+	int set_interval = 0, set_duration = 0, set_snaplen = 0, set_backend = 0, c;
 	unsigned long long v;
 
 	memset(o, 0, sizeof(*o));
 	o->interval_ns = XDT_DEFAULT_INTERVAL_NS;
 	o->max_flows = XDT_DEFAULT_MAX_FLOWS;
 	o->snaplen = XDT_DEFAULT_SNAPLEN;
+	o->dpi_packets = XDT_DEFAULT_DPI_PACKETS;
+	o->dpi_bytes = XDT_DEFAULT_DPI_BYTES;
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ":i:r:vqhV", long_opts, NULL)) != -1) {
@@ -161,6 +211,24 @@ int xdt_cli_parse(int argc, char **argv, struct xdt_opts *o, FILE *err)
 			o->snaplen = (int)v;
 			set_snaplen = 1;
 			break;
+		case OPT_BACKEND:
+			if (parse_backend(optarg, &o->backend, err))
+				return -EINVAL;
+			set_backend = 1;
+			break;
+		case OPT_DPI_PACKETS:
+			if (parse_uint("--dpi-packets", optarg, 0, 64, &v, err))
+				return -EINVAL;
+			o->dpi_packets = (unsigned int)v;
+			break;
+		case OPT_DPI_BYTES:
+			if (parse_uint("--dpi-bytes", optarg, 1, 512, &v, err))
+				return -EINVAL;
+			o->dpi_bytes = (unsigned int)v;
+			break;
+		case OPT_PROBE:
+			o->probe = 1;
+			break;
 		case 'v':
 			o->verbosity++;
 			break;
@@ -190,5 +258,5 @@ int xdt_cli_parse(int argc, char **argv, struct xdt_opts *o, FILE *err)
 		fprintf(err, "xdptop: unexpected argument '%s'; see xdptop --help\n", argv[optind]);
 		return -EINVAL;
 	}
-	return check_combination(o, set_interval, set_duration, set_snaplen, err);
+	return check_combination(o, set_interval, set_duration, set_snaplen, set_backend, err);
 }

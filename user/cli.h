@@ -9,6 +9,14 @@
 #define XDT_DEFAULT_MAX_FLOWS 65536
 #define XDT_DEFAULT_SNAPLEN 512
 #define XDT_DEFAULT_INTERVAL_NS 1000000000ULL
+#define XDT_DEFAULT_DPI_PACKETS 4
+#define XDT_DEFAULT_DPI_BYTES 256
+
+enum xdt_backend {
+	XDT_BACKEND_AUTO,
+	XDT_BACKEND_XDP,
+	XDT_BACKEND_PCAP,
+};
 
 struct xdt_opts {
 	const char *ifname;	/* -i; NULL: the default-route interface */
@@ -18,6 +26,10 @@ struct xdt_opts {
 	uint64_t duration_ns;	/* 0: until interrupted */
 	size_t max_flows;
 	int snaplen;
+	enum xdt_backend backend;
+	unsigned int dpi_packets;	/* kernel backends: prefixes per flow and direction */
+	unsigned int dpi_bytes;		/* bytes per prefix */
+	int probe;
 	int verbosity;		/* -v adds, -q subtracts */
 	int help;
 	int version;
@@ -30,5 +42,7 @@ struct xdt_opts {
 int xdt_cli_parse(int argc, char **argv, struct xdt_opts *o, FILE *err);
 
 void xdt_cli_usage(FILE *out);
+
+const char *xdt_backend_name(enum xdt_backend b);
 
 #endif

@@ -122,3 +122,8 @@ const struct xdt_engine_stats *xdt_engine_stats(const struct xdt_engine *e)
 {
 	return &e->stats;
 }
+
+struct xdt_engine_stats *xdt_engine_stats_mut(struct xdt_engine *e)
+{
+	return &e->stats;
+}

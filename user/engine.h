@@ -51,4 +51,7 @@ uint64_t xdt_engine_now(const struct xdt_engine *e);
 struct xdt_flow_table *xdt_engine_flows(struct xdt_engine *e);
 const struct xdt_engine_stats *xdt_engine_stats(const struct xdt_engine *e);
 
+/* For kernel backends, which count packets in the kernel and store totals here. */
+struct xdt_engine_stats *xdt_engine_stats_mut(struct xdt_engine *e);
+
 #endif

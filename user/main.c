@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * xdptop entry point: options, then either an offline replay or a live capture
- * loop that prints the flow table as JSON lines.
+ * xdptop entry point: options, then an offline replay or a live capture loop
+ * (kernel backend or pcap) that prints the flow table as JSON lines.
  */
 #include <errno.h>
 #include <net/if.h>
@@ -16,10 +16,12 @@
 #include "cli.h"
 #include "engine.h"
 #include "capture/iface.h"
+#include "capture/kflow.h"
 #include "capture/pcap.h"
 #include "export/json.h"
 #include "util/hash.h"
 #include "util/log.h"
+#include "../loader/loader.h"
 
 #ifndef XDT_VERSION
 #define XDT_VERSION "unknown"
@@ -28,8 +30,16 @@
 #define LIVE_BUFFER_BYTES (32 << 20)
 #define LIVE_TIMEOUT_MS 100
 #define OFFLINE_BATCH 4096
+/* How often the kernel backend empties the prefix ring (records carry no wake-up). */
+#define PREFIX_POLL_MS 5
 
 static volatile sig_atomic_t stop_signal;
+
+/* What the flow-end callback needs: the engine, and the kernel reader if any. */
+struct app {
+	struct xdt_engine *e;
+	struct xdt_kflow_reader *kr;
+};
 
 static void on_signal(int sig)
 {
@@ -57,11 +67,14 @@ static uint64_t clock_ns(clockid_t id)
 }
 
 /* A flow leaving the table is printed at once: nothing counted goes unreported. */
-static void print_ended_flow(const struct xdt_flow *f, void *ctx)
+static void on_flow_end(const struct xdt_flow *f, void *ctx)
 {
-	struct xdt_engine **e = ctx;
+	struct app *a = ctx;
 
-	xdt_json_flow(stdout, f, *e ? xdt_engine_now(*e) : f->last_ns);
+	xdt_json_flow(stdout, f, a->e ? xdt_engine_now(a->e) : f->last_ns);
+	/* Idle in userspace means idle in the kernel too: free its map entry. */
+	if (a->kr && f->end == XDT_END_IDLE)
+		xdt_kflow_forget(a->kr, &f->key);
 }
 
 static int output_ok(void)
@@ -71,6 +84,11 @@ static int output_ok(void)
 	if (errno != EPIPE)
 		xdt_err("writing to standard output failed: %s", strerror(errno));
 	return 0;
+}
+
+static int print_table(struct xdt_engine *e, const struct xdt_capture_stats *cs)
+{
+	return xdt_json_table(stdout, e, cs) == 0 && output_ok() ? 0 : -EIO;
 }
 
 static int run_offline(const struct xdt_opts *o, struct xdt_engine *e)
@@ -98,75 +116,38 @@ static int run_offline(const struct xdt_opts *o, struct xdt_engine *e)
 			break;
 	}
 	xdt_pcap_close(c);
-	if (xdt_json_table(stdout, e, NULL) < 0 || !output_ok())
+	if (print_table(e, NULL))
 		rc = 1;
 	return rc;
 }
 
 /*
- * The kernel hands a ring block to us only when it is full or its timeout expires,
- * so packets that arrived just before we were told to stop may still sit in an open
- * block. Wait out one block timeout (and a margin) and read them.
+ * A live backend, driven by one loop: wait for data at most @max_wait_ms, then
+ * read; print the table every interval; stop on a signal or --duration.
  */
-static void drain(struct xdt_pcap *c, struct xdt_engine *e)
-{
-	uint64_t deadline = clock_ns(CLOCK_MONOTONIC) + 2ULL * LIVE_TIMEOUT_MS * 1000000ULL;
-	struct pollfd pfd = { .fd = xdt_pcap_fd(c), .events = POLLIN };
-	char err[512];
-	uint64_t now;
+struct live {
+	const char *name;
+	void *ctx;
+	int (*read)(void *ctx, int max_wait_ms);	/* 0 or -errno */
+	void (*refresh)(void *ctx, struct xdt_capture_stats *cs);	/* before a print */
+	void (*drain)(void *ctx);	/* once, after the loop */
+};
 
-	while ((now = clock_ns(CLOCK_MONOTONIC)) < deadline) {
-		if (poll(&pfd, 1, (int)((deadline - now) / 1000000) + 1) < 0 && errno != EINTR)
-			return;
-		if (xdt_pcap_dispatch(c, e, -1, err, sizeof(err)) < 0)
-			return;
-	}
-}
-
-static int run_live(const struct xdt_opts *o, struct xdt_engine *e)
+static int live_loop(const struct xdt_opts *o, struct xdt_engine *e, const struct live *l)
 {
-	struct xdt_pcap_live_opts lo = {
-		.snaplen = o->snaplen,
-		.buffer_bytes = LIVE_BUFFER_BYTES,
-		.timeout_ms = LIVE_TIMEOUT_MS,
-	};
-	uint64_t start, next_print, now;
+	uint64_t start = clock_ns(CLOCK_MONOTONIC), next_print = start + o->interval_ns, now;
 	struct xdt_capture_stats cs;
-	char ifname[IF_NAMESIZE], err[512];
-	struct xdt_pcap *c;
-	int rc = 0, n;
+	int rc = 0;
 
-	if (o->ifname) {
-		lo.ifname = o->ifname;
-	} else {
-		if (xdt_iface_default_route("/proc", ifname, sizeof(ifname)) < 0) {
-			xdt_err("no default route, so no default interface: name one with -i "
-				"(`ip link` lists them)");
-			return 1;
-		}
-		lo.ifname = ifname;
-	}
-	c = xdt_pcap_open_live(&lo, err, sizeof(err));
-	if (!c) {
-		xdt_err("%s", err);
-		return 1;
-	}
-	xdt_info("capturing on %s%s; a table every %g s%s", lo.ifname,
-		 o->ifname ? "" : " (the default-route interface)", (double)o->interval_ns / 1e9,
-		 isatty(STDIN_FILENO) ? "; Ctrl-C prints the last one and stops" : "");
-	start = clock_ns(CLOCK_MONOTONIC);
-	next_print = start + o->interval_ns;
 	while (!stop_signal) {
-		struct pollfd pfd = { .fd = xdt_pcap_fd(c), .events = POLLIN };
 		uint64_t wait_ns;
 
 		now = clock_ns(CLOCK_MONOTONIC);
 		if (o->duration_ns && now - start >= o->duration_ns)
 			break;
 		if (now >= next_print) {
-			xdt_engine_tick(e, clock_ns(CLOCK_REALTIME));
-			xdt_pcap_stats(c, &cs);
-			if (xdt_json_table(stdout, e, &cs) < 0 || !output_ok()) {
+			l->refresh(l->ctx, &cs);
+			if (print_table(e, &cs)) {
 				rc = 1;
 				break;
 			}
@@ -177,32 +158,212 @@ static int run_live(const struct xdt_opts *o, struct xdt_engine *e)
 		wait_ns = next_print - now;
 		if (o->duration_ns && start + o->duration_ns - now < wait_ns)
 			wait_ns = start + o->duration_ns - now;
-		if (poll(&pfd, 1, (int)(wait_ns / 1000000) + 1) < 0 && errno != EINTR) {
-			xdt_err("poll on the capture failed: %s", strerror(errno));
-			rc = 1;
-			break;
-		}
-		n = xdt_pcap_dispatch(c, e, -1, err, sizeof(err));
-		if (n < 0) {
-			xdt_err("capture on %s failed: %s", lo.ifname, err);
+		if (l->read(l->ctx, (int)(wait_ns / 1000000) + 1) < 0) {
 			rc = 1;
 			break;
 		}
 	}
 	/* Final table: everything counted since the last print is reported. */
 	if (!rc)
-		drain(c, e);
-	xdt_engine_tick(e, clock_ns(CLOCK_REALTIME));
-	xdt_pcap_stats(c, &cs);
-	xdt_pcap_close(c);
-	if (xdt_json_table(stdout, e, &cs) < 0 || !output_ok())
+		l->drain(l->ctx);
+	l->refresh(l->ctx, &cs);
+	if (print_table(e, &cs))
 		rc = 1;
 	return rc;
 }
 
+/* --- pcap backend ------------------------------------------------------------ */
+
+struct pcap_live {
+	struct xdt_pcap *c;
+	struct xdt_engine *e;
+	const char *ifname;
+};
+
+static int pcap_read(void *ctx, int max_wait_ms)
+{
+	struct pcap_live *p = ctx;
+	struct pollfd pfd = { .fd = xdt_pcap_fd(p->c), .events = POLLIN };
+	char err[512];
+
+	if (poll(&pfd, 1, max_wait_ms) < 0 && errno != EINTR) {
+		xdt_err("poll on the capture failed: %s", strerror(errno));
+		return -errno;
+	}
+	if (xdt_pcap_dispatch(p->c, p->e, -1, err, sizeof(err)) < 0) {
+		xdt_err("capture on %s failed: %s", p->ifname, err);
+		return -EIO;
+	}
+	return 0;
+}
+
+static void pcap_refresh(void *ctx, struct xdt_capture_stats *cs)
+{
+	struct pcap_live *p = ctx;
+
+	xdt_engine_tick(p->e, clock_ns(CLOCK_REALTIME));
+	xdt_pcap_stats(p->c, cs);
+	cs->backend = "pcap";
+}
+
+/*
+ * The kernel hands a ring block to us only when it is full or its timeout expires,
+ * so packets that arrived just before we were told to stop may still sit in an open
+ * block. Wait out one block timeout (and a margin) and read them.
+ */
+static void pcap_drain(void *ctx)
+{
+	uint64_t deadline = clock_ns(CLOCK_MONOTONIC) + 2ULL * LIVE_TIMEOUT_MS * 1000000ULL;
+	uint64_t now;
+
+	while ((now = clock_ns(CLOCK_MONOTONIC)) < deadline)
+		if (pcap_read(ctx, (int)((deadline - now) / 1000000) + 1) < 0)
+			return;
+}
+
+static int run_pcap(const struct xdt_opts *o, const char *ifname, struct xdt_engine *e)
+{
+	struct xdt_pcap_live_opts lo = {
+		.ifname = ifname,
+		.snaplen = o->snaplen,
+		.buffer_bytes = LIVE_BUFFER_BYTES,
+		.timeout_ms = LIVE_TIMEOUT_MS,
+	};
+	struct pcap_live p = { .e = e, .ifname = ifname };
+	struct live l = { "pcap", &p, pcap_read, pcap_refresh, pcap_drain };
+	char err[512];
+	int rc;
+
+	p.c = xdt_pcap_open_live(&lo, err, sizeof(err));
+	if (!p.c) {
+		xdt_err("%s", err);
+		return 1;
+	}
+	xdt_info("capturing on %s with the pcap backend", ifname);
+	rc = live_loop(o, e, &l);
+	xdt_pcap_close(p.c);
+	return rc;
+}
+
+/* --- kernel (xdp) backend ---------------------------------------------------- */
+
+struct kern_live {
+	struct xdt_kernel *k;
+	struct xdt_kflow_reader *kr;
+	struct xdt_engine *e;
+};
+
+static int kern_read(void *ctx, int max_wait_ms)
+{
+	struct kern_live *k = ctx;
+	int ms = max_wait_ms < PREFIX_POLL_MS ? max_wait_ms : PREFIX_POLL_MS;
+	struct timespec ts = { .tv_sec = 0, .tv_nsec = (long)ms * 1000000L };
+
+	nanosleep(&ts, NULL);
+	return xdt_kflow_poll_prefixes(k->kr);
+}
+
+static void kern_refresh(void *ctx, struct xdt_capture_stats *cs)
+{
+	struct kern_live *k = ctx;
+	const struct xdt_kflow_stats *ks;
+	int err;
+
+	xdt_kflow_poll_prefixes(k->kr);
+
+	err = xdt_kflow_sync(k->kr);
+	if (err < 0)
+		xdt_warn("reading the kernel flow map failed: %s", strerror(-err));
+	ks = xdt_kflow_stats(k->kr);
+	memset(cs, 0, sizeof(*cs));
+	cs->backend = "xdp";
+	cs->kernel = 1;
+	cs->xdp_mode = xdt_kernel_xdp_mode(k->k);
+	cs->prefixes = ks->prefixes;
+	cs->prefix_bad = ks->prefix_bad;
+	cs->prefix_lost = ks->prefix_lost;
+	cs->map_full = ks->map_full;
+	cs->redirected = ks->redirected;
+}
+
+static void kern_drain(void *ctx)
+{
+	struct kern_live *k = ctx;
+
+	xdt_kflow_poll_prefixes(k->kr);
+}
+
+/* The run's exit status (0 or 1), or -1 if the backend could not start (@err says why). */
+static int run_kernel(const struct xdt_opts *o, const char *ifname, struct app *a, char *err,
+		      size_t errlen)
+{
+	struct xdt_kernel_opts ko = {
+		.ifname = ifname,
+		.max_flows = o->max_flows,
+		.dpi_packets = o->dpi_packets,
+		.dpi_bytes = o->dpi_bytes,
+	};
+	struct kern_live k = { .e = a->e };
+	struct live l = { "xdp", &k, kern_read, kern_refresh, kern_drain };
+	const struct xdt_kernel_maps *m;
+	struct xdt_kflow_fds fds;
+	int rc;
+
+	k.k = xdt_kernel_open(&ko, err, errlen);
+	if (!k.k)
+		return -1;
+	m = xdt_kernel_maps(k.k);
+	fds = (struct xdt_kflow_fds){ m->flows, m->done, m->prefixes, m->stats };
+	k.kr = xdt_kflow_reader_new(&fds, a->e);
+	if (!k.kr) {
+		snprintf(err, errlen, "cannot set up the kernel map reader: %s", strerror(errno));
+		xdt_kernel_close(k.k);
+		return -1;
+	}
+	a->kr = k.kr;
+	xdt_info("capturing on %s with the xdp backend (XDP %s ingress, tcx egress)", ifname,
+		 xdt_kernel_xdp_mode(k.k));
+	rc = live_loop(o, a->e, &l);
+	a->kr = NULL;
+	xdt_kflow_reader_free(k.kr);
+	xdt_kernel_close(k.k);	/* destroys the links: nothing stays attached */
+	return rc;
+}
+
+static int run_live(const struct xdt_opts *o, struct app *a)
+{
+	char ifname[IF_NAMESIZE], err[512];
+	const char *dev = o->ifname;
+	int rc;
+
+	if (!dev) {
+		if (xdt_iface_default_route("/proc", ifname, sizeof(ifname)) < 0) {
+			xdt_err("no default route, so no default interface: name one with -i "
+				"(`ip link` lists them)");
+			return 1;
+		}
+		dev = ifname;
+		xdt_info("%s is the default-route interface", dev);
+	}
+	if (isatty(STDIN_FILENO))
+		xdt_info("a table every %g s; Ctrl-C prints the last one and stops",
+			 (double)o->interval_ns / 1e9);
+	if (o->backend == XDT_BACKEND_PCAP)
+		return run_pcap(o, dev, a->e);
+	rc = run_kernel(o, dev, a, err, sizeof(err));
+	if (rc >= 0)
+		return rc;
+	if (o->backend == XDT_BACKEND_XDP) {
+		xdt_err("%s", err);
+		return 1;
+	}
+	xdt_warn("xdp backend unavailable, using pcap: %s", err);
+	return run_pcap(o, dev, a->e);
+}
+
 int main(int argc, char **argv)
 {
-	struct xdt_engine *e = NULL;
+	struct app a = { 0 };
 	struct xdt_engine_opts eo;
 	struct xdt_opts o;
 	int level, rc;
@@ -220,19 +381,29 @@ int main(int argc, char **argv)
 	/* Default: errors, warnings and notices such as the interface chosen. */
 	level = o.verbosity < 0 ? XDT_LOG_ERROR : XDT_LOG_INFO + o.verbosity;
 	xdt_log_set_level(level > XDT_LOG_DEBUG ? XDT_LOG_DEBUG : (enum xdt_log_level)level);
+	xdt_kernel_log_init();
+	if (o.probe) {
+		char ifname[IF_NAMESIZE];
+		const char *dev = o.ifname;
+
+		if (!dev && xdt_iface_default_route("/proc", ifname, sizeof(ifname)) == 0)
+			dev = ifname;
+		xdt_kernel_probe(stdout, dev);
+		return output_ok() ? 0 : 1;
+	}
 
 	memset(&eo, 0, sizeof(eo));
 	eo.max_flows = o.max_flows;
 	eo.seed = xdt_hash_seed();
-	eo.on_flow_end = print_ended_flow;
-	eo.ctx = &e;
-	e = xdt_engine_new(&eo);
-	if (!e) {
+	eo.on_flow_end = on_flow_end;
+	eo.ctx = &a;
+	a.e = xdt_engine_new(&eo);
+	if (!a.e) {
 		xdt_err("cannot allocate a table for %zu flows: %s", o.max_flows, strerror(errno));
 		return 1;
 	}
 	install_signals();
-	rc = o.read_path ? run_offline(&o, e) : run_live(&o, e);
-	xdt_engine_free(e);
+	rc = o.read_path ? run_offline(&o, a.e) : run_live(&o, &a);
+	xdt_engine_free(a.e);
 	return rc;
 }

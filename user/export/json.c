@@ -71,6 +71,9 @@ void xdt_json_flow(FILE *out, const struct xdt_flow *f, uint64_t now_ns)
 		fprintf(out, ",\"vlan\":%u", k->vlan);
 	if (proto[0] == 'o')
 		fprintf(out, ",\"ipproto\":%u", k->proto);
+	if (f->prefixes[XDT_DIR_OUT] || f->prefixes[XDT_DIR_IN])
+		fprintf(out, ",\"prefixes_out\":%u,\"prefixes_in\":%u", f->prefixes[XDT_DIR_OUT],
+			f->prefixes[XDT_DIR_IN]);
 	if (f->end != XDT_END_NONE)
 		fprintf(out, ",\"end\":\"%s\"", xdt_flow_end_name(f->end));
 	fputs("}\n", out);
@@ -102,9 +105,19 @@ void xdt_json_stats(FILE *out, struct xdt_engine *e, const struct xdt_capture_st
 		(unsigned long long)s->frag_unattributed, xdt_flow_table_count(t),
 		(unsigned long long)fs->created, (unsigned long long)fs->expired,
 		(unsigned long long)fs->evicted, (unsigned long long)fs->reused);
+	if (cap && cap->backend)
+		fprintf(out, ",\"backend\":\"%s\"", cap->backend);
 	if (cap && cap->valid)
 		fprintf(out, ",\"capture_dropped\":%llu,\"capture_if_dropped\":%llu",
 			(unsigned long long)cap->dropped, (unsigned long long)cap->if_dropped);
+	if (cap && cap->kernel)
+		fprintf(out,
+			",\"xdp_mode\":\"%s\",\"prefix_records\":%llu,\"prefix_bad\":%llu,"
+			"\"prefix_lost\":%llu,\"kernel_map_full\":%llu,\"redirected\":%llu",
+			cap->xdp_mode ? cap->xdp_mode : "unknown",
+			(unsigned long long)cap->prefixes, (unsigned long long)cap->prefix_bad,
+			(unsigned long long)cap->prefix_lost, (unsigned long long)cap->map_full,
+			(unsigned long long)cap->redirected);
 	fputs("}\n", out);
 }
 

@@ -14,8 +14,16 @@
 /* Capture-level counters that only a live capture has. */
 struct xdt_capture_stats {
 	int valid;
-	uint64_t dropped;	/* dropped by the kernel: buffer full */
-	uint64_t if_dropped;	/* dropped by the interface/driver */
+	uint64_t dropped;	/* pcap: dropped by the kernel, buffer full */
+	uint64_t if_dropped;	/* pcap: dropped by the interface/driver */
+	const char *backend;	/* "pcap", "xdp", "afxdp" */
+	const char *xdp_mode;	/* kernel backends: "native" or "generic" */
+	int kernel;		/* the fields below are valid */
+	uint64_t prefixes;	/* payload prefix records received */
+	uint64_t prefix_bad;	/* records that failed the header checks */
+	uint64_t prefix_lost;	/* not sent: ring buffer full */
+	uint64_t map_full;	/* packets not counted: kernel flow map full */
+	uint64_t redirected;	/* mirror mode: frames sent to AF_XDP */
 };
 
 /* One {"type":"flow",...} line. Rates are decayed to @now_ns. */

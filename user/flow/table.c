@@ -362,6 +362,68 @@ struct xdt_flow *xdt_flow_table_update(struct xdt_flow_table *t, const struct xd
 	return f;
 }
 
+struct xdt_flow *xdt_flow_table_sync(struct xdt_flow_table *t, const struct xdt_flow_sync *s)
+{
+	struct xdt_flow *f = xdt_flow_table_lookup(t, &s->key);
+	int a_out, i;
+
+	if (f) {
+		a_out = f->init_is_a;
+		for (i = 0; i < 2; i++) {
+			const struct xdt_flow_dir *d = &f->dir[(i == 0) == a_out ? XDT_DIR_OUT
+										  : XDT_DIR_IN];
+
+			if (s->pkts[i] < d->pkts || s->bytes[i] < d->bytes) {
+				t->stats.evicted++;
+				flow_end(t, f, XDT_END_EVICTED);
+				f = NULL;
+				break;
+			}
+		}
+	}
+	if (!f) {
+		struct xdt_flow_pkt p = { .key = s->key, .from_a = s->init_is_a, .ts_ns = s->first_ns };
+
+		f = flow_create(t, &p);
+		if (!f)
+			return NULL;
+		f->init_is_a = s->init_is_a;
+	} else {
+		lru_unlink(t, f);
+		lru_push_head(t, f);
+	}
+	a_out = f->init_is_a;
+	for (i = 0; i < 2; i++) {
+		struct xdt_flow_dir *d = &f->dir[(i == 0) == a_out ? XDT_DIR_OUT : XDT_DIR_IN];
+		uint64_t delta = s->bytes[i] - d->bytes;
+
+		if (delta)
+			rate_add(d, (uint32_t)(delta > UINT32_MAX ? UINT32_MAX : delta), s->last_ns);
+		d->pkts = s->pkts[i];
+		d->bytes = s->bytes[i];
+	}
+	if (s->first_ns < f->first_ns)
+		f->first_ns = s->first_ns;
+	if (s->last_ns > f->last_ns)
+		f->last_ns = s->last_ns;
+	f->tcp_state = s->tcp_state;
+	f->sync_gen = s->gen;
+	return f;
+}
+
+void xdt_flow_table_end_unsynced(struct xdt_flow_table *t, uint32_t gen)
+{
+	struct xdt_flow *f = t->lru_head, *next;
+
+	for (; f; f = next) {
+		next = f->lru_next;
+		if (f->sync_gen != gen) {
+			t->stats.evicted++;
+			flow_end(t, f, XDT_END_EVICTED);
+		}
+	}
+}
+
 void xdt_flow_table_expire(struct xdt_flow_table *t, uint64_t now_ns)
 {
 	struct xdt_flow *f = t->lru_tail, *prev;

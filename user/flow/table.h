@@ -62,6 +62,8 @@ struct xdt_flow {
 	uint8_t tcp_state;	/* enum xdt_tcp_state */
 	uint8_t syn_seen;	/* the initiator is known from a SYN */
 	uint8_t end;		/* enum xdt_flow_end */
+	uint32_t prefixes[2];	/* payload prefixes received, by enum xdt_dir */
+	uint32_t sync_gen;	/* last xdt_flow_table_sync() generation that saw it */
 	/* Table linkage: private to table.c. */
 	struct xdt_flow *hnext;
 	struct xdt_flow *lru_prev, *lru_next;
@@ -75,6 +77,21 @@ struct xdt_flow_pkt {
 	uint8_t icmp_echo;	/* 0: not echo; 1: echo request; 2: echo reply */
 	uint32_t bytes;
 	uint64_t ts_ns;
+};
+
+/*
+ * Absolute counters of one flow as a kernel backend keeps them (by endpoint of
+ * the key, not by direction), to be mirrored into the table.
+ */
+struct xdt_flow_sync {
+	struct xdt_flow_key key;
+	uint64_t pkts[2];	/* [0] sent by endpoint a, [1] by endpoint b */
+	uint64_t bytes[2];
+	uint64_t first_ns;
+	uint64_t last_ns;
+	uint8_t init_is_a;
+	uint8_t tcp_state;
+	uint32_t gen;
 };
 
 typedef void (*xdt_flow_end_fn)(const struct xdt_flow *f, void *ctx);
@@ -96,6 +113,17 @@ void xdt_flow_table_free(struct xdt_flow_table *t);
 
 /* Count one packet; creates the flow if needed. Returns the flow (never NULL). */
 struct xdt_flow *xdt_flow_table_update(struct xdt_flow_table *t, const struct xdt_flow_pkt *p);
+
+/*
+ * Mirror kernel counters into the table: creates the flow, or updates it (rates
+ * grow by the bytes since the last sync). Counters that went backwards mean the
+ * kernel entry was evicted and recreated: the old flow ends (evicted) and a new
+ * one starts. Returns the flow, or NULL when out of memory.
+ */
+struct xdt_flow *xdt_flow_table_sync(struct xdt_flow_table *t, const struct xdt_flow_sync *s);
+
+/* End (as evicted) every flow last synced before generation @gen. */
+void xdt_flow_table_end_unsynced(struct xdt_flow_table *t, uint32_t gen);
 
 /* Remove flows idle for longer than their timeout at @now_ns. */
 void xdt_flow_table_expire(struct xdt_flow_table *t, uint64_t now_ns);

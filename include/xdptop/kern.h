@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * What the kernel programs (kern/) and userspace (loader/, user/capture/) share:
+ * the flow map value, the ring-buffer records and the statistics slots.
+ *
+ * Fixed-width types only, explicit padding, sizes checked at compile time.
+ */
+#ifndef XDPTOP_KERN_H
+#define XDPTOP_KERN_H
+
+#include <linux/types.h>
+
+#include "flow.h"
+
+/*
+ * Per-flow counters in the kernel flow map (a shared LRU hash updated with
+ * atomic adds). Index 0 counts what endpoint a of the key sent, 1 what b sent:
+ * which of them initiated is decided in userspace from the first_* fields.
+ */
+struct xdt_kflow {
+	__u64 pkts[2];
+	__u64 bytes[2];		/* IP-layer bytes */
+	__u64 first_ns;		/* bpf_ktime_get_ns() of the first packet */
+	__u64 last_ns;
+	__u32 tcp_flags[2];	/* OR of the TCP flags each endpoint sent */
+	__u32 prefixes[2];	/* prefix records emitted per endpoint (atomic) */
+	__u8 first_from_b;	/* the first packet was sent by endpoint b */
+	__u8 first_tcp_flags;
+	__u8 first_icmp_echo;	/* 0 no echo, 1 request, 2 reply */
+	__u8 fin_first_from_b;	/* valid once a FIN was seen: who sent the first */
+	__u8 fin_seen;
+	__u8 pad[3];
+};
+_Static_assert(sizeof(struct xdt_kflow) == 72, "xdt_kflow layout is shared with BPF");
+
+/* Ring-buffer record types. Every record starts with struct xdt_rec_hdr. */
+#define XDT_REC_PREFIX 1
+#define XDT_REC_VERSION 1
+
+struct xdt_rec_hdr {
+	__u16 type;
+	__u16 version;
+	__u32 len;		/* whole record, header included */
+};
+
+/* Longest payload prefix a record carries (--dpi-bytes is at most this). */
+#define XDT_PREFIX_MAX 512
+
+/* The first payload bytes of one of the first packets of a flow. */
+struct xdt_prefix_rec {
+	struct xdt_rec_hdr hdr;
+	struct xdt_flow_key key;
+	__u64 ts_ns;		/* bpf_ktime_get_ns() */
+	__u32 payload_len;	/* transport payload bytes in the packet */
+	__u16 caplen;		/* bytes of it in data[] */
+	__u8 from_b;		/* sent by endpoint b of the key */
+	__u8 hook;		/* XDT_HOOK_* that saw it */
+	__u8 data[XDT_PREFIX_MAX];
+};
+_Static_assert(sizeof(struct xdt_prefix_rec) == 8 + 40 + 8 + 8 + XDT_PREFIX_MAX,
+	       "xdt_prefix_rec layout is shared with BPF");
+
+#define XDT_HOOK_XDP 1
+#define XDT_HOOK_TC_EGRESS 2
+
+/* Slots of the per-CPU statistics array. */
+enum xdt_kstat {
+	XDT_KSTAT_PACKETS,	/* every packet the program ran on */
+	XDT_KSTAT_COUNTED,	/* counted into a flow */
+	XDT_KSTAT_UNSUPPORTED,	/* not IPv4/IPv6/ARP */
+	XDT_KSTAT_MALFORMED,	/* failed a bound check */
+	XDT_KSTAT_FRAGMENTS,	/* later IP fragments: counted to a portless flow */
+	XDT_KSTAT_PREFIXES,	/* prefix records emitted */
+	XDT_KSTAT_RB_FULL,	/* prefix records lost: ring buffer full */
+	XDT_KSTAT_MAP_FULL,	/* flow map update failed */
+	XDT_KSTAT_REDIRECTED,	/* mirror mode: frames sent to AF_XDP */
+	XDT_KSTAT__COUNT,
+};
+
+#endif

@@ -1,0 +1,244 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Flow accounting shared by the XDP and TC programs: canonical key, fragment
+ * attribution, the flow map update, and the decision to export a payload prefix.
+ */
+#ifndef XDT_KERN_FLOW_H
+#define XDT_KERN_FLOW_H
+
+#include "parse.h"
+#include <xdptop/kern.h>
+
+/* Set by the loader before load (rodata). */
+const volatile __u32 cfg_dpi_packets = 4;	/* prefixes per flow and direction */
+const volatile __u32 cfg_dpi_bytes = 256;	/* bytes per prefix, <= XDT_PREFIX_MAX */
+const volatile __u8 cfg_mirror = 0;		/* XDP: AF_XDP mirror mode */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);	/* resized by the loader: --max-flows */
+	__type(key, struct xdt_flow_key);
+	__type(value, struct xdt_kflow);
+} xdt_flows SEC(".maps");
+
+/* Flows userspace has seen enough of: no more prefixes. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, struct xdt_flow_key);
+	__type(value, __u8);
+} xdt_done SEC(".maps");
+
+struct xdt_kfrag_key {
+	__u8 src[16];
+	__u8 dst[16];
+	__u32 id;
+	__u16 vlan;
+	__u8 family;
+	__u8 proto;
+};
+
+struct xdt_kfrag_val {
+	__u16 sport;
+	__u16 dport;
+};
+
+/* First fragment's ports, for the later fragments of the same datagram. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, struct xdt_kfrag_key);
+	__type(value, struct xdt_kfrag_val);
+} xdt_frags SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 4 << 20);
+} xdt_prefixes SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, XDT_KSTAT__COUNT);
+	__type(key, __u32);
+	__type(value, __u64);
+} xdt_stats SEC(".maps");
+
+static __always_inline void kstat(__u32 slot)
+{
+	__u64 *v = bpf_map_lookup_elem(&xdt_stats, &slot);
+
+	if (v)
+		(*v)++;
+}
+
+/* memcmp() order of two 16-byte addresses, as userspace orders keys. */
+static __always_inline int kaddr_cmp(const __u8 *a, const __u8 *b)
+{
+	const __u32 *x = (const __u32 *)a, *y = (const __u32 *)b;
+	int i;
+
+#pragma unroll
+	for (i = 0; i < 4; i++) {
+		__u32 u = bpf_ntohl(x[i]), v = bpf_ntohl(y[i]);
+
+		if (u != v)
+			return u < v ? -1 : 1;
+	}
+	return 0;
+}
+
+/* Build the canonical key; returns 1 if the sender is endpoint b. */
+static __always_inline int kflow_key(const struct kpkt *p, struct xdt_flow_key *k)
+{
+	int c = kaddr_cmp(p->src, p->dst), from_b;
+
+	if (c == 0)
+		c = (int)p->sport - (int)p->dport;
+	from_b = c > 0;
+	/* Pinging yourself: only the echo type tells the directions apart. */
+	if (c == 0 && p->icmp_echo == 2)
+		from_b = 1;
+	k->family = p->family;
+	k->proto = p->proto;
+	k->vlan = p->vlan;
+	if (!from_b) {
+		__builtin_memcpy(k->addr_a, p->src, 16);
+		__builtin_memcpy(k->addr_b, p->dst, 16);
+		k->port_a = bpf_htons(p->sport);
+		k->port_b = bpf_htons(p->dport);
+	} else {
+		__builtin_memcpy(k->addr_a, p->dst, 16);
+		__builtin_memcpy(k->addr_b, p->src, 16);
+		k->port_a = bpf_htons(p->dport);
+		k->port_b = bpf_htons(p->sport);
+	}
+	return from_b;
+}
+
+/* Remember or look up fragment ports. Returns 0, or -1 for an orphan fragment. */
+static __always_inline int kfrag(struct kpkt *p)
+{
+	struct xdt_kfrag_key fk = {};
+	struct xdt_kfrag_val *fv, nv;
+
+	if (p->frag == KFRAG_NONE)
+		return 0;
+	__builtin_memcpy(fk.src, p->src, 16);
+	__builtin_memcpy(fk.dst, p->dst, 16);
+	fk.id = p->frag_id;
+	fk.vlan = p->vlan;
+	fk.family = p->family;
+	fk.proto = p->proto;
+	if (p->frag == KFRAG_FIRST) {
+		nv.sport = p->sport;
+		nv.dport = p->dport;
+		bpf_map_update_elem(&xdt_frags, &fk, &nv, BPF_ANY);
+		return 0;
+	}
+	fv = bpf_map_lookup_elem(&xdt_frags, &fk);
+	if (!fv)
+		return -1;
+	p->sport = fv->sport;
+	p->dport = fv->dport;
+	return 0;
+}
+
+/* Count @p into its flow. Returns the flow, or NULL (orphan fragment, map full). */
+static __always_inline struct xdt_kflow *kflow_account(struct kpkt *p, struct xdt_flow_key *k,
+						       int *from_b, __u64 now)
+{
+	struct xdt_kflow *f;
+	int d;
+
+	if (kfrag(p) < 0) {
+		kstat(XDT_KSTAT_FRAGMENTS);
+		return NULL;
+	}
+	d = kflow_key(p, k);
+	*from_b = d;
+	f = bpf_map_lookup_elem(&xdt_flows, k);
+	if (!f) {
+		struct xdt_kflow nf = {};
+
+		nf.first_ns = now;
+		nf.first_from_b = d;
+		nf.first_tcp_flags = p->frag == KFRAG_LATER ? 0 : p->tcp_flags;
+		nf.first_icmp_echo = p->frag == KFRAG_LATER ? 0 : p->icmp_echo;
+		/* Another CPU may insert the same flow first: then use its entry. */
+		bpf_map_update_elem(&xdt_flows, k, &nf, BPF_NOEXIST);
+		f = bpf_map_lookup_elem(&xdt_flows, k);
+		if (!f) {
+			kstat(XDT_KSTAT_MAP_FULL);
+			return NULL;
+		}
+	}
+	d &= 1;
+	__sync_fetch_and_add(&f->pkts[d], 1);
+	__sync_fetch_and_add(&f->bytes[d], p->ip_bytes);
+	f->last_ns = now;
+	if (p->proto == IPPROTO_TCP && p->frag != KFRAG_LATER && p->family != XDT_FAM_ARP) {
+		__u32 fl = p->tcp_flags;
+
+		if ((f->tcp_flags[d] | fl) != f->tcp_flags[d])
+			__sync_fetch_and_or(&f->tcp_flags[d], fl);
+		if ((fl & 0x01) && !f->fin_seen) {
+			f->fin_first_from_b = d;
+			f->fin_seen = 1;
+		}
+	}
+	kstat(XDT_KSTAT_COUNTED);
+	return f;
+}
+
+/*
+ * Whether this packet's payload should go to userspace: one of the first
+ * cfg_dpi_packets payload-carrying packets of its flow in its direction, and
+ * userspace has not said it is done with the flow. The atomic counter makes
+ * "at most cfg_dpi_packets" hold across CPUs.
+ */
+static __always_inline __u32 kprefix_len(struct xdt_kflow *f, const struct kpkt *p,
+					 const struct xdt_flow_key *k, int from_b)
+{
+	__u32 d = from_b & 1, len;
+
+	if (!f || p->payload_len == 0 || p->frag == KFRAG_LATER)
+		return 0;
+	if (f->prefixes[d] >= cfg_dpi_packets)
+		return 0;
+	if (bpf_map_lookup_elem(&xdt_done, k))
+		return 0;
+	if (__sync_fetch_and_add(&f->prefixes[d], 1) >= cfg_dpi_packets)
+		return 0;
+	len = p->payload_len;
+	if (len > cfg_dpi_bytes)
+		len = cfg_dpi_bytes;
+	if (len > XDT_PREFIX_MAX)
+		len = XDT_PREFIX_MAX;
+	return len;
+}
+
+/* Reserve and fill a prefix record except its data; NULL if the ring is full. */
+static __always_inline struct xdt_prefix_rec *kprefix_begin(const struct kpkt *p,
+							    const struct xdt_flow_key *k,
+							    int from_b, __u64 now, __u8 hook)
+{
+	struct xdt_prefix_rec *r;
+
+	r = bpf_ringbuf_reserve(&xdt_prefixes, sizeof(*r), 0);
+	if (!r) {
+		kstat(XDT_KSTAT_RB_FULL);
+		return NULL;
+	}
+	r->hdr.type = XDT_REC_PREFIX;
+	r->hdr.version = XDT_REC_VERSION;
+	r->hdr.len = sizeof(*r);
+	__builtin_memcpy(&r->key, k, sizeof(*k));
+	r->ts_ns = now;
+	r->payload_len = p->payload_len;
+	r->from_b = from_b;
+	r->hook = hook;
+	r->caplen = 0;
+	return r;
+}
+
+#endif

@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * TC egress: the outgoing half of the host's traffic, counted into the same flow
+ * map as XDP ingress, with the same prefix export. Never changes a packet.
+ */
+#include <linux/pkt_cls.h>
+
+#include "lib/flow.h"
+
+/* Everything after parsing, verified once (see xdt_xdp_account). */
+__noinline int xdt_tc_account(struct __sk_buff *skb, struct kpkt *p)
+{
+	struct xdt_flow_key k = {};
+	struct xdt_prefix_rec *r;
+	struct xdt_kflow *f;
+	__u64 now = bpf_ktime_get_ns();
+	__u32 len;
+	int from_b = 0;
+
+	if (!skb || !p)
+		return TC_ACT_UNSPEC;
+	f = kflow_account(p, &k, &from_b, now);
+	len = kprefix_len(f, p, &k, from_b);
+	if (!len)
+		return TC_ACT_UNSPEC;
+	r = kprefix_begin(p, &k, from_b, now, XDT_HOOK_TC_EGRESS);
+	if (!r)
+		return TC_ACT_UNSPEC;
+	len &= 0x3ff;
+	if (len > XDT_PREFIX_MAX)
+		len = XDT_PREFIX_MAX;
+	if (len && bpf_skb_load_bytes(skb, p->payload_off, r->data, len) == 0)
+		r->caplen = len;
+	bpf_ringbuf_submit(r, BPF_RB_NO_WAKEUP);
+	kstat(XDT_KSTAT_PREFIXES);
+	return TC_ACT_UNSPEC;
+}
+
+SEC("tc")
+int xdt_tc_egress(struct __sk_buff *skb)
+{
+	void *data = (void *)(long)skb->data;
+	void *data_end = (void *)(long)skb->data_end;
+	struct kpkt p = {};
+	__u32 want;
+	int rc;
+
+	kstat(XDT_KSTAT_PACKETS);
+	/*
+	 * Headers outside the linear area cannot be read directly: pull the first
+	 * bytes in (rare on egress; a no-op when they are already there).
+	 */
+	want = skb->len < 128 ? skb->len : 128;
+	if (data + want > data_end) {
+		bpf_skb_pull_data(skb, want);
+		data = (void *)(long)skb->data;
+		data_end = (void *)(long)skb->data_end;
+	}
+	rc = kparse_eth(data, data_end, skb->len, &p);
+	if (rc != KPARSE_OK) {
+		kstat(rc == KPARSE_UNSUPPORTED ? XDT_KSTAT_UNSUPPORTED : XDT_KSTAT_MALFORMED);
+		return TC_ACT_UNSPEC;
+	}
+	return xdt_tc_account(skb, &p);
+}
+
+char LICENSE[] SEC("license") = "GPL";

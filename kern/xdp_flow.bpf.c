@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * XDP ingress: count every packet into its flow; export the first payload bytes
+ * of the first packets of each flow. Host mode passes every packet on. Mirror
+ * mode (a SPAN/TAP port nothing local needs) redirects only prefix-carrying
+ * frames to AF_XDP and drops the rest after counting.
+ */
+#include "lib/flow.h"
+
+struct {
+	__uint(type, BPF_MAP_TYPE_XSKMAP);
+	__uint(max_entries, 64);
+	__type(key, __u32);
+	__type(value, __u32);
+} xdt_xsks SEC(".maps");
+
+/*
+ * Everything after parsing, in a global function: the verifier checks it once
+ * for any packet description instead of once per path through the parser.
+ * Returns the XDP verdict.
+ */
+__noinline int xdt_xdp_account(struct xdp_md *ctx, struct kpkt *p)
+{
+	void *data, *data_end;
+	struct xdt_flow_key k = {};
+	struct xdt_prefix_rec *r;
+	struct xdt_kflow *f;
+	__u64 now = bpf_ktime_get_ns();
+	__u32 len;
+	int from_b = 0;
+
+	if (!ctx || !p)
+		return XDP_PASS;
+	f = kflow_account(p, &k, &from_b, now);
+	len = kprefix_len(f, p, &k, from_b);
+	if (!len)
+		return cfg_mirror ? XDP_DROP : XDP_PASS;
+	if (cfg_mirror) {
+		/* The socket gets the frame up to the end of the prefix. */
+		int shrink;
+
+		data = (void *)(long)ctx->data;
+		data_end = (void *)(long)ctx->data_end;
+		shrink = (int)(data_end - data) - (int)(p->payload_off + len);
+		if (shrink > 0)
+			bpf_xdp_adjust_tail(ctx, -shrink);
+		kstat(XDT_KSTAT_REDIRECTED);
+		return bpf_redirect_map(&xdt_xsks, ctx->rx_queue_index, XDP_DROP);
+	}
+	r = kprefix_begin(p, &k, from_b, now, XDT_HOOK_XDP);
+	if (!r)
+		return XDP_PASS;
+	len &= 0x3ff;
+	if (len > XDT_PREFIX_MAX)
+		len = XDT_PREFIX_MAX;
+	if (len && bpf_xdp_load_bytes(ctx, p->payload_off, r->data, (__u64)len) == 0)
+		r->caplen = len;
+	bpf_ringbuf_submit(r, BPF_RB_NO_WAKEUP);
+	kstat(XDT_KSTAT_PREFIXES);
+	return XDP_PASS;
+}
+
+SEC("xdp")
+int xdt_xdp(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	struct kpkt p = {};
+	int rc;
+
+	kstat(XDT_KSTAT_PACKETS);
+	rc = kparse_eth(data, data_end, (__u32)(data_end - data), &p);
+	if (rc != KPARSE_OK) {
+		kstat(rc == KPARSE_UNSUPPORTED ? XDT_KSTAT_UNSUPPORTED : XDT_KSTAT_MALFORMED);
+		return cfg_mirror ? XDP_DROP : XDP_PASS;
+	}
+	return xdt_xdp_account(ctx, &p);
+}
+
+char LICENSE[] SEC("license") = "GPL";

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Loads the kernel programs, sizes and configures their maps, and attaches them
+ * with bpf_links: XDP on ingress, tcx on egress. A link belongs to the process,
+ * so a crashed or killed xdptop leaves nothing attached.
+ */
+#ifndef XDT_LOADER_H
+#define XDT_LOADER_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+struct xdt_kernel;
+
+struct xdt_kernel_opts {
+	const char *ifname;
+	size_t max_flows;
+	unsigned int dpi_packets;
+	unsigned int dpi_bytes;
+	int mirror;		/* XDP only, counts and redirects prefixes to AF_XDP */
+};
+
+/* Map file descriptors userspace reads; owned by the xdt_kernel. */
+struct xdt_kernel_maps {
+	int flows;
+	int done;
+	int prefixes;		/* ring buffer */
+	int stats;
+	int xsks;
+};
+
+/* Load and attach. NULL with a message in @err (what failed, why, what to do). */
+struct xdt_kernel *xdt_kernel_open(const struct xdt_kernel_opts *o, char *err, size_t errlen);
+
+/* Detach (destroy the links) and free. NULL is fine. */
+void xdt_kernel_close(struct xdt_kernel *k);
+
+const struct xdt_kernel_maps *xdt_kernel_maps(const struct xdt_kernel *k);
+
+/* "native" or "generic": how XDP ended up attached. */
+const char *xdt_kernel_xdp_mode(const struct xdt_kernel *k);
+
+/* Route libbpf's messages into xdt_log (debug level, warnings as warnings). */
+void xdt_kernel_log_init(void);
+
+/*
+ * Print what this kernel supports and which backend --backend auto would choose,
+ * and why. Returns the backend name auto would pick.
+ */
+const char *xdt_kernel_probe(FILE *out, const char *ifname);
+
+#endif

@@ -1,0 +1,256 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include <xdptop/kern.h>
+
+#include "kflow.h"
+#include "../flow/table.h"
+#include "../pkt/parse.h"
+#include "../util/log.h"
+
+#define BATCH 4096
+
+struct xdt_kflow_reader {
+	struct xdt_kflow_fds fds;
+	struct xdt_engine *e;
+	struct ring_buffer *rb;
+	struct xdt_kflow_stats stats;
+	uint32_t gen;
+	int ncpus;
+	struct xdt_flow_key *keys;
+	struct xdt_kflow *vals;
+};
+
+static uint64_t clock_ns(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+/* Offset that turns bpf_ktime_get_ns() (CLOCK_MONOTONIC) into wall-clock time. */
+static uint64_t mono_to_real(void)
+{
+	return clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_MONOTONIC);
+}
+
+static void to_sync(const struct xdt_flow_key *k, const struct xdt_kflow *v, uint64_t off,
+		    uint32_t gen, struct xdt_flow_sync *s);
+
+static int on_record(void *ctx, void *data, size_t len)
+{
+	struct xdt_kflow_reader *r = ctx;
+	const struct xdt_prefix_rec *rec = data;
+	struct xdt_flow *f;
+	int from_a_out;
+
+	/* Check the header before trusting anything else in the record. */
+	if (len < sizeof(rec->hdr) || rec->hdr.type != XDT_REC_PREFIX ||
+	    rec->hdr.version != XDT_REC_VERSION || rec->hdr.len != sizeof(*rec) ||
+	    len < sizeof(*rec) || rec->caplen > XDT_PREFIX_MAX) {
+		r->stats.prefix_bad++;
+		return 0;
+	}
+	r->stats.prefixes++;
+	f = xdt_flow_table_lookup(xdt_engine_flows(r->e), &rec->key);
+	if (!f) {
+		/* Newer than our last map read: read just this flow now. */
+		struct xdt_flow_sync s;
+		struct xdt_kflow v;
+
+		if (bpf_map_lookup_elem(r->fds.flows, &rec->key, &v) != 0)
+			return 0;
+		to_sync(&rec->key, &v, mono_to_real(), r->gen, &s);
+		f = xdt_flow_table_sync(xdt_engine_flows(r->e), &s);
+		if (!f)
+			return 0;
+	}
+	from_a_out = f->init_is_a;
+	f->prefixes[(!rec->from_b) == from_a_out ? XDT_DIR_OUT : XDT_DIR_IN]++;
+	return 0;
+}
+
+struct xdt_kflow_reader *xdt_kflow_reader_new(const struct xdt_kflow_fds *fds,
+					      struct xdt_engine *e)
+{
+	struct xdt_kflow_reader *r = calloc(1, sizeof(*r));
+	int err;
+
+	if (!r)
+		return NULL;
+	r->fds = *fds;
+	r->e = e;
+	r->ncpus = libbpf_num_possible_cpus();
+	r->keys = calloc(BATCH, sizeof(*r->keys));
+	r->vals = calloc(BATCH, sizeof(*r->vals));
+	r->rb = ring_buffer__new(fds->prefixes, on_record, r, NULL);
+	if (!r->keys || !r->vals || !r->rb || r->ncpus <= 0) {
+		err = errno ? errno : ENOMEM;
+		xdt_kflow_reader_free(r);
+		errno = err;
+		return NULL;
+	}
+	return r;
+}
+
+void xdt_kflow_reader_free(struct xdt_kflow_reader *r)
+{
+	if (!r)
+		return;
+	ring_buffer__free(r->rb);
+	free(r->keys);
+	free(r->vals);
+	free(r);
+}
+
+int xdt_kflow_poll_prefixes(struct xdt_kflow_reader *r)
+{
+	int n = ring_buffer__consume(r->rb);
+
+	return n < 0 ? n : 0;
+}
+
+/* State from the flags each side sent, named from the initiator's side. */
+static uint8_t tcp_state(const struct xdt_kflow *v, int init_is_a)
+{
+	uint32_t fi = v->tcp_flags[init_is_a ? 0 : 1], fr = v->tcp_flags[init_is_a ? 1 : 0];
+	int fin_first_init = v->fin_first_from_b == !init_is_a;
+
+	if ((fi | fr) & XDT_TCP_RST)
+		return XDT_TCP_RESET;
+	if ((fi & XDT_TCP_FIN) && (fr & XDT_TCP_FIN))
+		return fin_first_init ? XDT_TCP_TIME_WAIT : XDT_TCP_CLOSED;
+	if (fi & XDT_TCP_FIN)
+		return XDT_TCP_FIN_WAIT;
+	if (fr & XDT_TCP_FIN)
+		return XDT_TCP_CLOSE_WAIT;
+	if (fi & XDT_TCP_ACK)
+		return XDT_TCP_ESTABLISHED;	/* a pure SYN carries no ACK */
+	if ((fr & (XDT_TCP_SYN | XDT_TCP_ACK)) == (XDT_TCP_SYN | XDT_TCP_ACK))
+		return XDT_TCP_SYN_RECV;
+	if (fi & XDT_TCP_SYN)
+		return XDT_TCP_SYN_SENT;
+	return XDT_TCP_ESTABLISHED;
+}
+
+static void to_sync(const struct xdt_flow_key *k, const struct xdt_kflow *v, uint64_t off,
+		    uint32_t gen, struct xdt_flow_sync *s)
+{
+	int first_is_init = 1;
+
+	memset(s, 0, sizeof(*s));
+	s->key = *k;
+	s->pkts[0] = v->pkts[0];
+	s->pkts[1] = v->pkts[1];
+	s->bytes[0] = v->bytes[0];
+	s->bytes[1] = v->bytes[1];
+	s->first_ns = v->first_ns + off;
+	s->last_ns = v->last_ns + off;
+	/* The same rule as the packet path: a first SYN+ACK or echo reply names its receiver. */
+	if (k->proto == 6 && k->family != XDT_FAM_ARP &&
+	    (v->first_tcp_flags & (XDT_TCP_SYN | XDT_TCP_ACK)) == (XDT_TCP_SYN | XDT_TCP_ACK))
+		first_is_init = 0;
+	if (v->first_icmp_echo == 2)
+		first_is_init = 0;
+	s->init_is_a = first_is_init ? !v->first_from_b : v->first_from_b;
+	s->tcp_state = k->proto == 6 && k->family != XDT_FAM_ARP ? tcp_state(v, s->init_is_a)
+								  : XDT_TCP_NONE;
+	s->gen = gen;
+}
+
+static void sync_one(struct xdt_kflow_reader *r, const struct xdt_flow_key *k,
+		     struct xdt_kflow *v, uint64_t off, uint64_t now_real)
+{
+	struct xdt_flow_table *t = xdt_engine_flows(r->e);
+	struct xdt_flow_sync s;
+	struct xdt_flow *f;
+
+	to_sync(k, v, off, r->gen, &s);
+	f = xdt_flow_table_sync(t, &s);
+	if (!f)
+		return;
+	/*
+	 * Idle past its timeout: take it out of the kernel with its final counters, so
+	 * no packet between this read and the removal goes uncounted.
+	 */
+	if (now_real > f->last_ns && now_real - f->last_ns >= xdt_flow_timeout_ns(f) &&
+	    bpf_map_lookup_and_delete_elem(r->fds.flows, k, v) == 0) {
+		to_sync(k, v, off, r->gen, &s);
+		xdt_flow_table_sync(t, &s);
+	}
+}
+
+static void read_stats(struct xdt_kflow_reader *r)
+{
+	struct xdt_engine_stats *es = xdt_engine_stats_mut(r->e);
+	uint64_t sum[XDT_KSTAT__COUNT] = { 0 };
+	uint64_t *per_cpu = calloc((size_t)r->ncpus, sizeof(uint64_t));
+	uint32_t slot;
+	int c;
+
+	if (!per_cpu)
+		return;
+	for (slot = 0; slot < XDT_KSTAT__COUNT; slot++) {
+		if (bpf_map_lookup_elem(r->fds.stats, &slot, per_cpu))
+			continue;
+		for (c = 0; c < r->ncpus; c++)
+			sum[slot] += per_cpu[c];
+	}
+	free(per_cpu);
+	es->packets = sum[XDT_KSTAT_PACKETS];
+	es->unsupported = sum[XDT_KSTAT_UNSUPPORTED];
+	es->malformed = sum[XDT_KSTAT_MALFORMED];
+	es->frag_unattributed = sum[XDT_KSTAT_FRAGMENTS];
+	es->parsed = es->packets - es->unsupported - es->malformed;
+	r->stats.prefix_lost = sum[XDT_KSTAT_RB_FULL];
+	r->stats.map_full = sum[XDT_KSTAT_MAP_FULL];
+	r->stats.redirected = sum[XDT_KSTAT_REDIRECTED];
+}
+
+int xdt_kflow_sync(struct xdt_kflow_reader *r)
+{
+	uint64_t off = mono_to_real(), now_real = clock_ns(CLOCK_REALTIME);
+	__u32 in, out;	/* hash map batches resume at a bucket index */
+	int first = 1, err;
+	__u32 n, i;
+
+	LIBBPF_OPTS(bpf_map_batch_opts, opts);
+	r->gen++;
+	for (;;) {
+		n = BATCH;
+		err = bpf_map_lookup_batch(r->fds.flows, first ? NULL : &in, &out, r->keys,
+					   r->vals, &n, &opts);
+		err = err < 0 ? -errno : 0;
+		if (err && err != -ENOENT)
+			return err;	/* a partial read would end live flows as evicted */
+		for (i = 0; i < n; i++)
+			sync_one(r, &r->keys[i], &r->vals[i], off, now_real);
+		if (err == -ENOENT)	/* that was the last batch */
+			break;
+		in = out;
+		first = 0;
+	}
+	xdt_flow_table_end_unsynced(xdt_engine_flows(r->e), r->gen);
+	xdt_engine_tick(r->e, now_real);
+	read_stats(r);
+	return 0;
+}
+
+void xdt_kflow_forget(struct xdt_kflow_reader *r, const struct xdt_flow_key *k)
+{
+	bpf_map_delete_elem(r->fds.flows, k);
+	bpf_map_delete_elem(r->fds.done, k);
+}
+
+const struct xdt_kflow_stats *xdt_kflow_stats(const struct xdt_kflow_reader *r)
+{
+	return &r->stats;
+}
