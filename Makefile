@@ -36,7 +36,7 @@ BPF_SKELS := $(patsubst %,$(B)/kern/%.skel.h,$(BPF_PROGS))
 CORE_SRCS := user/pkt/parse.c user/pkt/frag.c user/flow/table.c user/flow/tcp.c \
 	user/engine.c user/export/json.c user/util/log.c user/util/hash.c user/cli.c \
 	user/capture/iface.c
-APP_SRCS := user/main.c user/capture/pcap.c user/capture/kflow.c loader/loader.c \
+APP_SRCS := user/main.c user/capture/pcap.c user/capture/kflow.c user/capture/xsk.c loader/loader.c \
 	loader/probe.c
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 HDRS := $(wildcard include/xdptop/*.h user/*.h user/*/*.h loader/*.h)
@@ -45,7 +45,7 @@ BPF_HDRS := $(wildcard include/xdptop/*.h kern/lib/*.h)
 # Variant "" is the normal build in build/; "asan/" is ASan+UBSan in build/asan/.
 obj = $(patsubst %.c,$(B)/$(1)obj/%.o,$(2))
 
-.PHONY: all deps configure test check check-unit check-replay check-e2e check-live run bench \
+.PHONY: all deps configure test check check-unit check-replay check-e2e check-live check-bpf check-kern run bench \
 	install uninstall clean asan format
 .DEFAULT_GOAL := all
 
@@ -116,6 +116,20 @@ $(B)/tests/unit: $(patsubst %.c,$(B)/tests/obj/%.o,$(UNIT_SRCS)) $(B)/libxdt-cor
 $(B)/asan/tests/unit: $(patsubst %.c,$(B)/asan/tests/obj/%.o,$(UNIT_SRCS)) \
 		$(B)/asan/libxdt-core.a
 	$(CC) $(SAN) -o $@ $^ $(CRITERION_LIBS) -lm
+
+# BPF unit tests: crafted frames through the real programs (BPF_PROG_TEST_RUN).
+BPF_TEST_SRCS := $(wildcard tests/bpf/test_*.c)
+$(B)/tests/bpf: $(BPF_TEST_SRCS) $(BPF_SKELS) $(HDRS) $(wildcard tests/bpf/*.h) $(B)/config.mk
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS_ALL) -I$(B)/kern -Itests/unit $(CRITERION_CFLAGS) $(CFLAGS) $(WARN) \
+		-Wno-missing-prototypes -Wno-cast-qual -o $@ $(BPF_TEST_SRCS) $(CRITERION_LIBS) \
+		$(BPF_LIBS)
+
+check-bpf: $(B)/tests/bpf
+	$(B)/tests/bpf
+
+check-kern: $(B)/xdptop
+	XDPTOP=$(B)/xdptop bash tests/kern/run.sh
 
 $(B)/bench/engine_bench: bench/engine_bench.c $(B)/libxdt-core.a $(HDRS)
 	@mkdir -p $(dir $@)

@@ -37,13 +37,15 @@ __noinline int xdt_xdp_account(struct xdp_md *ctx, struct kpkt *p)
 		return cfg_mirror ? XDP_DROP : XDP_PASS;
 	if (cfg_mirror) {
 		/* The socket gets the frame up to the end of the prefix. */
-		int shrink;
+		__u64 flen, keep = (__u64)p->payload_off + len;
 
 		data = (void *)(long)ctx->data;
 		data_end = (void *)(long)ctx->data_end;
-		shrink = (int)(data_end - data) - (int)(p->payload_off + len);
-		if (shrink > 0)
-			bpf_xdp_adjust_tail(ctx, -shrink);
+		flen = (__u64)(data_end - data);
+		/* Keep clang from folding this back into 32-bit pointer arithmetic. */
+		asm volatile("" : "+r"(flen));
+		if (flen > keep && flen - keep < 0xffff)
+			bpf_xdp_adjust_tail(ctx, -(int)(flen - keep));
 		kstat(XDT_KSTAT_REDIRECTED);
 		return bpf_redirect_map(&xdt_xsks, ctx->rx_queue_index, XDP_DROP);
 	}

@@ -36,16 +36,12 @@ struct xdt_kernel {
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
-	char buf[1024];
-	size_t n;
-
-	if (level == LIBBPF_DEBUG && xdt_log_get_level() < XDT_LOG_DEBUG)
+	/* Everything libbpf says is detail (the verifier log can run to megabytes): -v. */
+	if (xdt_log_get_level() < XDT_LOG_DEBUG)
 		return 0;
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	n = strlen(buf);
-	if (n && buf[n - 1] == '\n')
-		buf[n - 1] = '\0';
-	xdt_log(level == LIBBPF_WARN ? XDT_LOG_DEBUG : XDT_LOG_DEBUG, "libbpf: %s", buf);
+	(void)level;
+	fputs("xdptop: libbpf: ", stderr);
+	vfprintf(stderr, fmt, ap);
 	return 0;
 }
 

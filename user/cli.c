@@ -17,6 +17,7 @@ enum {
 	OPT_DPI_PACKETS,
 	OPT_DPI_BYTES,
 	OPT_PROBE,
+	OPT_MIRROR,
 };
 
 static const struct option long_opts[] = {
@@ -31,6 +32,7 @@ static const struct option long_opts[] = {
 	{ "dpi-packets", required_argument, NULL, OPT_DPI_PACKETS },
 	{ "dpi-bytes", required_argument, NULL, OPT_DPI_BYTES },
 	{ "probe", no_argument, NULL, OPT_PROBE },
+	{ "mirror", no_argument, NULL, OPT_MIRROR },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -49,10 +51,14 @@ void xdt_cli_usage(FILE *out)
 	      "  -r, --read FILE        replay a pcap or pcapng capture (\"-\" reads stdin)\n"
 	      "      --snaplen BYTES    pcap backend: bytes kept of each packet, 64-262144\n"
 	      "                         (default 512)\n"
-	      "      --backend NAME     live: auto (default), xdp or pcap. xdp counts every\n"
-	      "                         packet in the kernel (XDP ingress, TC egress) and\n"
-	      "                         sends userspace only payload prefixes; auto uses it\n"
-	      "                         when it loads and falls back to pcap, saying why\n"
+	      "      --backend NAME     live: auto (default), xdp, afxdp or pcap. xdp counts\n"
+	      "                         every packet in the kernel (XDP ingress, TC egress)\n"
+	      "                         and sends userspace only payload prefixes; auto uses\n"
+	      "                         it when it loads and falls back to pcap, saying why\n"
+	      "      --mirror           the interface is a mirror (SPAN/TAP) port whose\n"
+	      "                         traffic no local socket needs: the afxdp backend\n"
+	      "                         counts in XDP, passes only payload prefixes to\n"
+	      "                         AF_XDP sockets and drops the rest (pcap: promiscuous)\n"
 	      "      --dpi-packets N    xdp backend: payload prefixes per flow and direction,\n"
 	      "                         0-64 (default 4)\n"
 	      "      --dpi-bytes N      xdp backend: bytes per prefix, 1-512 (default 256)\n"
@@ -122,6 +128,8 @@ const char *xdt_backend_name(enum xdt_backend b)
 	switch (b) {
 	case XDT_BACKEND_XDP:
 		return "xdp";
+	case XDT_BACKEND_AFXDP:
+		return "afxdp";
 	case XDT_BACKEND_PCAP:
 		return "pcap";
 	default:
@@ -135,10 +143,12 @@ static int parse_backend(const char *arg, enum xdt_backend *b, FILE *err)
 		*b = XDT_BACKEND_AUTO;
 	else if (!strcmp(arg, "xdp"))
 		*b = XDT_BACKEND_XDP;
+	else if (!strcmp(arg, "afxdp"))
+		*b = XDT_BACKEND_AFXDP;
 	else if (!strcmp(arg, "pcap"))
 		*b = XDT_BACKEND_PCAP;
 	else {
-		fprintf(err, "xdptop: --backend: '%s' is not one of auto, xdp, pcap\n", arg);
+		fprintf(err, "xdptop: --backend: '%s' is not one of auto, xdp, afxdp, pcap\n", arg);
 		return -EINVAL;
 	}
 	return 0;
@@ -149,6 +159,20 @@ static int check_combination(const struct xdt_opts *o, int set_interval, int set
 {
 	if (o->read_path && o->ifname) {
 		fprintf(err, "xdptop: -r/--read and -i/--interface exclude each other\n");
+		return -EINVAL;
+	}
+	/* afxdp takes packets away from the host stack: only on a port that has none. */
+	if (o->backend == XDT_BACKEND_AFXDP && !o->mirror) {
+		fprintf(err, "xdptop: --backend afxdp is for mirror ports: add --mirror "
+			     "(it would take the host's own packets away from it)\n");
+		return -EINVAL;
+	}
+	if (o->backend == XDT_BACKEND_XDP && o->mirror) {
+		fprintf(err, "xdptop: --mirror uses --backend afxdp (or pcap), not xdp\n");
+		return -EINVAL;
+	}
+	if (o->read_path && o->mirror) {
+		fprintf(err, "xdptop: --mirror applies to live capture only, not to -r/--read\n");
 		return -EINVAL;
 	}
 	if (o->read_path && (set_interval || set_duration || set_snaplen || set_backend)) {
@@ -228,6 +252,9 @@ int xdt_cli_parse(int argc, char **argv, struct xdt_opts *o, FILE *err)
 			break;
 		case OPT_PROBE:
 			o->probe = 1;
+			break;
+		case OPT_MIRROR:
+			o->mirror = 1;
 			break;
 		case 'v':
 			o->verbosity++;

@@ -15,6 +15,7 @@
 enum xdt_backend {
 	XDT_BACKEND_AUTO,
 	XDT_BACKEND_XDP,
+	XDT_BACKEND_AFXDP,
 	XDT_BACKEND_PCAP,
 };
 
@@ -30,6 +31,7 @@ struct xdt_opts {
 	unsigned int dpi_packets;	/* kernel backends: prefixes per flow and direction */
 	unsigned int dpi_bytes;		/* bytes per prefix */
 	int probe;
+	int mirror;		/* the interface is a SPAN/TAP port: no local traffic */
 	int verbosity;		/* -v adds, -q subtracts */
 	int help;
 	int version;

@@ -18,6 +18,7 @@
 #include "capture/iface.h"
 #include "capture/kflow.h"
 #include "capture/pcap.h"
+#include "capture/xsk.h"
 #include "export/json.h"
 #include "util/hash.h"
 #include "util/log.h"
@@ -228,6 +229,7 @@ static int run_pcap(const struct xdt_opts *o, const char *ifname, struct xdt_eng
 		.snaplen = o->snaplen,
 		.buffer_bytes = LIVE_BUFFER_BYTES,
 		.timeout_ms = LIVE_TIMEOUT_MS,
+		.promisc = o->mirror,
 	};
 	struct pcap_live p = { .e = e, .ifname = ifname };
 	struct live l = { "pcap", &p, pcap_read, pcap_refresh, pcap_drain };
@@ -250,15 +252,42 @@ static int run_pcap(const struct xdt_opts *o, const char *ifname, struct xdt_eng
 struct kern_live {
 	struct xdt_kernel *k;
 	struct xdt_kflow_reader *kr;
+	struct xdt_xsk *xsk;	/* mirror mode: prefixes arrive as AF_XDP frames */
 	struct xdt_engine *e;
 };
+
+/*
+ * A mirror-mode frame, cut by the XDP program right after its payload prefix. Its
+ * IP lengths describe the original packet, so they are checked against the largest
+ * frame there can be rather than against what arrived.
+ */
+static void on_xsk_frame(const uint8_t *data, size_t len, void *ctx)
+{
+	struct kern_live *k = ctx;
+	struct xdt_flow_key key;
+	struct xdt_pkt p;
+	uint8_t from_a;
+
+	if (xdt_pkt_parse(XDT_LINK_ETHERNET, data, len, 65535 + 64, &p) != XDT_PKT_OK)
+		return;
+	xdt_flow_key_make(&key, p.family, p.proto, p.vlan, p.src, p.sport, p.dst, p.dport,
+			  &from_a);
+	xdt_kflow_note_prefix(k->kr, &key, !from_a);
+}
 
 static int kern_read(void *ctx, int max_wait_ms)
 {
 	struct kern_live *k = ctx;
 	int ms = max_wait_ms < PREFIX_POLL_MS ? max_wait_ms : PREFIX_POLL_MS;
 	struct timespec ts = { .tv_sec = 0, .tv_nsec = (long)ms * 1000000L };
+	int n;
 
+	if (k->xsk) {
+		n = xdt_xsk_poll(k->xsk, max_wait_ms, on_xsk_frame, k);
+		if (n < 0)
+			xdt_err("reading the AF_XDP sockets failed: %s", strerror(-n));
+		return n < 0 ? n : 0;
+	}
 	nanosleep(&ts, NULL);
 	return xdt_kflow_poll_prefixes(k->kr);
 }
@@ -276,7 +305,7 @@ static void kern_refresh(void *ctx, struct xdt_capture_stats *cs)
 		xdt_warn("reading the kernel flow map failed: %s", strerror(-err));
 	ks = xdt_kflow_stats(k->kr);
 	memset(cs, 0, sizeof(*cs));
-	cs->backend = "xdp";
+	cs->backend = k->xsk ? "afxdp" : "xdp";
 	cs->kernel = 1;
 	cs->xdp_mode = xdt_kernel_xdp_mode(k->k);
 	cs->prefixes = ks->prefixes;
@@ -290,7 +319,10 @@ static void kern_drain(void *ctx)
 {
 	struct kern_live *k = ctx;
 
-	xdt_kflow_poll_prefixes(k->kr);
+	if (k->xsk)
+		xdt_xsk_poll(k->xsk, 0, on_xsk_frame, k);
+	else
+		xdt_kflow_poll_prefixes(k->kr);
 }
 
 /* The run's exit status (0 or 1), or -1 if the backend could not start (@err says why). */
@@ -302,6 +334,7 @@ static int run_kernel(const struct xdt_opts *o, const char *ifname, struct app *
 		.max_flows = o->max_flows,
 		.dpi_packets = o->dpi_packets,
 		.dpi_bytes = o->dpi_bytes,
+		.mirror = o->mirror,
 	};
 	struct kern_live k = { .e = a->e };
 	struct live l = { "xdp", &k, kern_read, kern_refresh, kern_drain };
@@ -320,11 +353,25 @@ static int run_kernel(const struct xdt_opts *o, const char *ifname, struct app *
 		xdt_kernel_close(k.k);
 		return -1;
 	}
+	if (o->mirror) {
+		k.xsk = xdt_xsk_open(ifname, m->xsks, err, errlen);
+		if (!k.xsk) {
+			xdt_kflow_reader_free(k.kr);
+			xdt_kernel_close(k.k);
+			return -1;
+		}
+		l.name = "afxdp";
+		xdt_info("capturing on mirror port %s with the afxdp backend (XDP %s, %u AF_XDP "
+			 "socket%s)", ifname, xdt_kernel_xdp_mode(k.k), xdt_xsk_queues(k.xsk),
+			 xdt_xsk_queues(k.xsk) == 1 ? "" : "s");
+	} else {
+		xdt_info("capturing on %s with the xdp backend (XDP %s ingress, tcx egress)", ifname,
+			 xdt_kernel_xdp_mode(k.k));
+	}
 	a->kr = k.kr;
-	xdt_info("capturing on %s with the xdp backend (XDP %s ingress, tcx egress)", ifname,
-		 xdt_kernel_xdp_mode(k.k));
 	rc = live_loop(o, a->e, &l);
 	a->kr = NULL;
+	xdt_xsk_close(k.xsk);
 	xdt_kflow_reader_free(k.kr);
 	xdt_kernel_close(k.k);	/* destroys the links: nothing stays attached */
 	return rc;
@@ -353,11 +400,11 @@ static int run_live(const struct xdt_opts *o, struct app *a)
 	rc = run_kernel(o, dev, a, err, sizeof(err));
 	if (rc >= 0)
 		return rc;
-	if (o->backend == XDT_BACKEND_XDP) {
+	if (o->backend != XDT_BACKEND_AUTO) {
 		xdt_err("%s", err);
 		return 1;
 	}
-	xdt_warn("xdp backend unavailable, using pcap: %s", err);
+	xdt_warn("%s backend unavailable, using pcap: %s", o->mirror ? "afxdp" : "xdp", err);
 	return run_pcap(o, dev, a->e);
 }
 

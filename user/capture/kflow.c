@@ -49,8 +49,6 @@ static int on_record(void *ctx, void *data, size_t len)
 {
 	struct xdt_kflow_reader *r = ctx;
 	const struct xdt_prefix_rec *rec = data;
-	struct xdt_flow *f;
-	int from_a_out;
 
 	/* Check the header before trusting anything else in the record. */
 	if (len < sizeof(rec->hdr) || rec->hdr.type != XDT_REC_PREFIX ||
@@ -59,23 +57,29 @@ static int on_record(void *ctx, void *data, size_t len)
 		r->stats.prefix_bad++;
 		return 0;
 	}
+	xdt_kflow_note_prefix(r, &rec->key, rec->from_b);
+	return 0;
+}
+
+void xdt_kflow_note_prefix(struct xdt_kflow_reader *r, const struct xdt_flow_key *k, int from_b)
+{
+	struct xdt_flow *f;
+
 	r->stats.prefixes++;
-	f = xdt_flow_table_lookup(xdt_engine_flows(r->e), &rec->key);
+	f = xdt_flow_table_lookup(xdt_engine_flows(r->e), k);
 	if (!f) {
 		/* Newer than our last map read: read just this flow now. */
 		struct xdt_flow_sync s;
 		struct xdt_kflow v;
 
-		if (bpf_map_lookup_elem(r->fds.flows, &rec->key, &v) != 0)
-			return 0;
-		to_sync(&rec->key, &v, mono_to_real(), r->gen, &s);
+		if (bpf_map_lookup_elem(r->fds.flows, k, &v) != 0)
+			return;
+		to_sync(k, &v, mono_to_real(), r->gen, &s);
 		f = xdt_flow_table_sync(xdt_engine_flows(r->e), &s);
 		if (!f)
-			return 0;
+			return;
 	}
-	from_a_out = f->init_is_a;
-	f->prefixes[(!rec->from_b) == from_a_out ? XDT_DIR_OUT : XDT_DIR_IN]++;
-	return 0;
+	f->prefixes[(!from_b) == f->init_is_a ? XDT_DIR_OUT : XDT_DIR_IN]++;
 }
 
 struct xdt_kflow_reader *xdt_kflow_reader_new(const struct xdt_kflow_fds *fds,

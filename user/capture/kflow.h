@@ -45,6 +45,9 @@ int xdt_kflow_poll_prefixes(struct xdt_kflow_reader *r);
  */
 int xdt_kflow_sync(struct xdt_kflow_reader *r);
 
+/* Count a payload prefix that arrived another way (AF_XDP) for flow @k. */
+void xdt_kflow_note_prefix(struct xdt_kflow_reader *r, const struct xdt_flow_key *k, int from_b);
+
 /* Called for a flow leaving the table: forget it in the kernel too. */
 void xdt_kflow_forget(struct xdt_kflow_reader *r, const struct xdt_flow_key *k);
 

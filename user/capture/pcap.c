@@ -126,7 +126,7 @@ struct xdt_pcap *xdt_pcap_open_live(const struct xdt_pcap_live_opts *o, char *er
 	 * or timeout instead of one per packet. Nanosecond stamps if the kernel has them.
 	 */
 	pcap_set_snaplen(p, o->snaplen);
-	pcap_set_promisc(p, 0);
+	pcap_set_promisc(p, !!o->promisc);
 	pcap_set_timeout(p, o->timeout_ms);
 	pcap_set_buffer_size(p, o->buffer_bytes);
 	pcap_set_immediate_mode(p, 0);

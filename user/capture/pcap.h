@@ -19,6 +19,7 @@ struct xdt_pcap_live_opts {
 	int snaplen;
 	int buffer_bytes;
 	int timeout_ms;	/* longest a packet waits in the ring before a wake-up */
+	int promisc;	/* a mirror port: frames are addressed to other hosts */
 };
 
 /* Open @path ("-" for standard input). NULL with a message in @err on failure. */
