@@ -104,3 +104,34 @@ Test(cli, refuses_stray_arguments)
 	cr_assert_eq(p.rc, -EINVAL);
 	cr_assert(strstr(p.err, "'eth0'"), "%s", p.err);
 }
+
+Test(cli, takes_a_backend_by_name_and_refuses_others)
+{
+	struct parsed p = PARSE("--backend", "xdp", "--dpi-packets", "2", "--dpi-bytes", "64");
+
+	cr_assert_eq(p.rc, 0);
+	cr_assert_eq(p.o.backend, XDT_BACKEND_XDP);
+	cr_assert_eq(p.o.dpi_packets, 2);
+	cr_assert_eq(p.o.dpi_bytes, 64);
+	p = PARSE("--backend", "dpdk");
+	cr_assert_eq(p.rc, -EINVAL);
+	cr_assert(strstr(p.err, "--backend") && strstr(p.err, "dpdk"), "%s", p.err);
+	p = PARSE("--dpi-bytes", "513");
+	cr_assert_eq(p.rc, -EINVAL);
+	cr_assert(strstr(p.err, "--dpi-bytes"), "%s", p.err);
+}
+
+Test(cli, keeps_afxdp_off_interfaces_that_are_not_mirrors)
+{
+	struct parsed p = PARSE("--backend", "afxdp");
+
+	cr_assert_eq(p.rc, -EINVAL);
+	cr_assert(strstr(p.err, "--mirror"), "%s", p.err);
+	p = PARSE("--backend", "afxdp", "--mirror");
+	cr_assert_eq(p.rc, 0);
+	cr_assert_eq(p.o.mirror, 1);
+	p = PARSE("--backend", "xdp", "--mirror");
+	cr_assert_eq(p.rc, -EINVAL);
+	p = PARSE("-r", "x.pcap", "--backend", "pcap");
+	cr_assert_eq(p.rc, -EINVAL);
+}

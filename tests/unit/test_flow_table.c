@@ -225,3 +225,65 @@ Test(flow_table, spreads_many_flows_without_losing_any)
 	cr_assert_eq(total, 100000ULL * 100);
 	xdt_flow_table_free(t);
 }
+
+static struct xdt_flow_sync sync_rec(uint64_t pa, uint64_t ba, uint64_t pb, uint64_t bb,
+				     uint64_t last, uint32_t gen)
+{
+	struct xdt_flow_sync s = { .pkts = { pa, pb }, .bytes = { ba, bb }, .first_ns = S,
+				   .last_ns = last, .init_is_a = 0, .gen = gen };
+	uint8_t from_a;
+
+	xdt_flow_key_make(&s.key, XDT_FAM_IPV4, 17, 0, A, 1000, B, 53, &from_a);
+	return s;
+}
+
+Test(flow_table, mirrors_kernel_counters_by_initiator)
+{
+	struct xdt_flow_table *t = xdt_flow_table_new(16, 1, NULL, NULL);
+	struct xdt_flow_sync s = sync_rec(3, 300, 5, 5000, 2 * S, 1);
+	struct xdt_flow *f = xdt_flow_table_sync(t, &s);
+
+	/* Endpoint b initiated: what b sent is "out". */
+	cr_assert_eq(f->dir[XDT_DIR_OUT].pkts, 5);
+	cr_assert_eq(f->dir[XDT_DIR_OUT].bytes, 5000);
+	cr_assert_eq(f->dir[XDT_DIR_IN].pkts, 3);
+	s = sync_rec(4, 400, 6, 6000, 3 * S, 2);
+	f = xdt_flow_table_sync(t, &s);
+	cr_assert_eq(f->dir[XDT_DIR_IN].bytes, 400);
+	cr_assert_eq(f->last_ns, 3 * S);
+	cr_assert_eq(xdt_flow_table_count(t), 1);
+	xdt_flow_table_free(t);
+}
+
+Test(flow_table, ends_a_flow_whose_kernel_counters_went_backwards)
+{
+	struct ended e = { 0 };
+	struct xdt_flow_table *t = xdt_flow_table_new(16, 1, on_end, &e);
+	struct xdt_flow_sync s = sync_rec(10, 1000, 10, 1000, 2 * S, 1);
+	struct xdt_flow *f;
+
+	xdt_flow_table_sync(t, &s);
+	s = sync_rec(1, 100, 0, 0, 3 * S, 2);
+	f = xdt_flow_table_sync(t, &s);
+	cr_assert_eq(e.n, 1);
+	cr_assert_eq(e.why[0], XDT_END_EVICTED);
+	cr_assert_eq(e.last.dir[XDT_DIR_OUT].bytes, 1000, "the old counts are reported");
+	cr_assert_eq(f->dir[XDT_DIR_IN].bytes, 100);
+	xdt_flow_table_free(t);
+}
+
+Test(flow_table, ends_flows_the_last_sync_did_not_see)
+{
+	struct ended e = { 0 };
+	struct xdt_flow_table *t = xdt_flow_table_new(16, 1, on_end, &e);
+	struct xdt_flow_sync s = sync_rec(1, 100, 1, 100, 2 * S, 1);
+
+	xdt_flow_table_sync(t, &s);
+	xdt_flow_table_end_unsynced(t, 1);
+	cr_assert_eq(e.n, 0);
+	xdt_flow_table_end_unsynced(t, 2);
+	cr_assert_eq(e.n, 1);
+	cr_assert_eq(xdt_flow_table_count(t), 0);
+	cr_assert_eq(xdt_flow_table_stats(t)->evicted, 1);
+	xdt_flow_table_free(t);
+}
