@@ -165,8 +165,12 @@ run: deps
 	@$(MAKE) --no-print-directory all
 	$(B)/xdptop --json --interval 2
 
+$(B)/bench/xdp_bench: bench/xdp_bench.c $(BPF_SKELS) $(HDRS) $(B)/config.mk
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS_ALL) -I$(B)/kern $(CFLAGS) $(WARN) -Wno-cast-qual -o $@ $< $(BPF_LIBS)
+
 bench: deps
-	@$(MAKE) --no-print-directory $(B)/xdptop $(B)/bench/engine_bench
+	@$(MAKE) --no-print-directory $(B)/xdptop $(B)/bench/engine_bench $(B)/bench/xdp_bench
 	@bash bench/run.sh $(B)
 
 install: $(B)/xdptop

@@ -28,6 +28,7 @@ struct xdt_kernel {
 	struct xdp_flow_bpf *xdp;
 	struct tc_flow_bpf *tc;
 	struct bpf_link *xdp_link;
+	int xdp_link_fd;	/* generic-mode fallback: a raw link fd */
 	int tc_link_fd;
 	int ifindex;
 	const char *xdp_mode;
@@ -56,6 +57,8 @@ void xdt_kernel_close(struct xdt_kernel *k)
 		return;
 	if (k->tc_link_fd >= 0)
 		close(k->tc_link_fd);
+	if (k->xdp_link_fd >= 0)
+		close(k->xdp_link_fd);
 	bpf_link__destroy(k->xdp_link);
 	tc_flow_bpf__destroy(k->tc);
 	xdp_flow_bpf__destroy(k->xdp);
@@ -124,15 +127,31 @@ static int attach(struct xdt_kernel *k, const struct xdt_kernel_opts *o, char *e
 {
 	int rc;
 
-	/* No mode flag: the kernel attaches natively if the driver can, else generic. */
+	/*
+	 * No mode flag: native if the driver has XDP support, else generic. A driver
+	 * that has it but refuses this setup (queues, MTU, offloads) gets a second try
+	 * in generic mode, which always works at some cost in speed.
+	 */
 	k->xdp_link = bpf_program__attach_xdp(k->xdp->progs.xdt_xdp, k->ifindex);
 	if (!k->xdp_link) {
-		rc = -errno;
-		snprintf(err, errlen, "XDP attach to %s failed: %s%s", o->ifname, strerror(-rc),
-			 rc == -EBUSY || rc == -EEXIST
-				 ? " (another XDP program is attached; remove it or use --backend pcap)"
-				 : " (use --backend pcap)");
-		return rc;
+		int native = -errno, fd;
+
+		LIBBPF_OPTS(bpf_link_create_opts, lo, .flags = XDP_FLAGS_SKB_MODE);
+		fd = bpf_link_create(bpf_program__fd(k->xdp->progs.xdt_xdp), k->ifindex, BPF_XDP,
+				     &lo);
+		if (fd < 0) {
+			rc = -errno;
+			snprintf(err, errlen, "XDP attach to %s failed: native: %s, generic: %s%s",
+				 o->ifname, strerror(-native), strerror(-rc),
+				 rc == -EBUSY || rc == -EEXIST
+					 ? " (another XDP program is attached; remove it or use "
+					   "--backend pcap)"
+					 : " (use --backend pcap)");
+			return rc;
+		}
+		xdt_dbg("native XDP on %s failed (%s); attached in generic mode", o->ifname,
+			strerror(-native));
+		k->xdp_link_fd = fd;
 	}
 	k->xdp_mode = xdp_attached_mode(k->ifindex);
 	if (o->mirror)
@@ -158,6 +177,7 @@ struct xdt_kernel *xdt_kernel_open(const struct xdt_kernel_opts *o, char *err, s
 		return NULL;
 	}
 	k->tc_link_fd = -1;
+	k->xdp_link_fd = -1;
 	k->ifindex = (int)if_nametoindex(o->ifname);
 	if (!k->ifindex) {
 		snprintf(err, errlen, "no interface '%s' (`ip link` lists the interfaces)",
