@@ -144,7 +144,7 @@ SAN_ENV := ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 \
 test: deps
 	@$(MAKE) --no-print-directory WERROR=1 check
 
-check: $(B)/xdptop $(B)/asan/xdptop $(B)/tests/unit $(B)/asan/tests/unit
+check: $(B)/xdptop $(B)/asan/xdptop $(B)/tests/unit $(B)/asan/tests/unit $(B)/tests/bpf
 	@sh tests/run-all.sh $(B)
 
 check-unit: $(B)/tests/unit $(B)/asan/tests/unit

@@ -4,6 +4,7 @@
 # Runs every test suite, even after one fails, and ends with one summary line that
 # adds up all of them. Exit status: 0 only if nothing failed.
 #   unit      criterion, normal build and ASan+UBSan build
+#   bpf       crafted frames through the XDP and TC programs (BPF_PROG_TEST_RUN)
 #   replay    bad and odd capture files through both binaries
 #   e2e       real traffic in network namespaces, checked against tshark
 #   live      live capture on a veth, checked against interface counters and clients
@@ -63,6 +64,9 @@ script() {
 
 unit unit "$B/tests/unit"
 unit unit-asan "$B/asan/tests/unit"
+# As root a BPF program that fails to load is a failure, not a skip.
+[ "$(id -u)" = 0 ] && export XDT_BPF_REQUIRED=1
+unit bpf "$B/tests/bpf"
 script replay env XDPTOP="$B/xdptop" XDPTOP_ASAN="$B/asan/xdptop" bash tests/replay/run.sh
 script e2e env XDPTOP="$B/xdptop" bash tests/e2e/run.sh
 script live env XDPTOP="$B/xdptop" bash tests/live/run.sh

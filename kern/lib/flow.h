@@ -41,6 +41,8 @@ struct xdt_kfrag_key {
 struct xdt_kfrag_val {
 	__u16 sport;
 	__u16 dport;
+	__u8 proto;	/* transport protocol, past any extension headers */
+	__u8 pad[3];
 };
 
 /* First fragment's ports, for the later fragments of the same datagram. */
@@ -128,10 +130,14 @@ static __always_inline int kfrag(struct kpkt *p)
 	fk.id = p->frag_id;
 	fk.vlan = p->vlan;
 	fk.family = p->family;
-	fk.proto = p->proto;
+	/* Keyed on what every fragment carries: extension headers after the IPv6
+	 * Fragment header are only in the first one. */
+	fk.proto = p->frag_nh;
 	if (p->frag == KFRAG_FIRST) {
+		__builtin_memset(&nv, 0, sizeof(nv));
 		nv.sport = p->sport;
 		nv.dport = p->dport;
+		nv.proto = p->proto;
 		bpf_map_update_elem(&xdt_frags, &fk, &nv, BPF_ANY);
 		return 0;
 	}
@@ -140,6 +146,7 @@ static __always_inline int kfrag(struct kpkt *p)
 		return -1;
 	p->sport = fv->sport;
 	p->dport = fv->dport;
+	p->proto = fv->proto;
 	return 0;
 }
 

@@ -46,7 +46,7 @@ struct kpkt {
 	__u8 tcp_flags;
 	__u8 icmp_echo;		/* 0 none, 1 request, 2 reply */
 	__u8 frag;
-	__u8 pad;
+	__u8 frag_nh;		/* fragments: the protocol every fragment carries */
 };
 
 struct vlan_tag {
@@ -130,6 +130,7 @@ static __always_inline int kparse_ipv4(void *data, void *data_end, void *l3, __u
 	__builtin_memcpy(p->dst, &iph->daddr, 4);
 	frag = bpf_ntohs(iph->frag_off);
 	p->frag_id = bpf_ntohs(iph->id);
+	p->frag_nh = iph->protocol;
 	if (frag & 0x1fff) {
 		p->frag = KFRAG_LATER;
 		return KPARSE_OK;
@@ -195,6 +196,7 @@ static __always_inline int kparse_ipv6(void *data, void *data_end, void *l3, __u
 
 			p->frag_id = ((__u32)h[4] << 24) | ((__u32)h[5] << 16) |
 				     ((__u32)h[6] << 8) | h[7];
+			p->frag_nh = h[0];
 			if (offm & 0xfff8)
 				p->frag = KFRAG_LATER;
 			else if (offm & 1)

@@ -114,3 +114,38 @@ Test(engine, expires_idle_flows_on_capture_time)
 	cr_assert_eq(xdt_flow_table_count(xdt_engine_flows(e)), 0);
 	xdt_engine_free(e);
 }
+
+Test(engine, attributes_an_ipv6_fragment_when_options_follow_the_fragment_header)
+{
+	struct xdt_engine *e = engine(16);
+	struct fb f = { 0 }, g = { 0 };
+	const struct xdt_flow *list[2];
+
+	/* First fragment: Fragment(nh 60) -> Destination options(nh 17) -> UDP. */
+	fb_eth(&f, 0x86dd);
+	fb_ipv6(&f, 44, V6_A, V6_B, 8 + 8 + 8 + 16);
+	fb_u8(&f, 60);
+	fb_u8(&f, 0);
+	fb_u16(&f, 0x0001);
+	fb_u32(&f, 5);
+	fb_u8(&f, 17);
+	fb_zero(&f, 7);
+	fb_udp(&f, 1000, 2000, 48);
+	fb_zero(&f, 16);
+	/* Later fragment: only the Fragment header, whose next header says 60. */
+	fb_eth(&g, 0x86dd);
+	fb_ipv6(&g, 44, V6_A, V6_B, 8 + 24);
+	fb_u8(&g, 60);
+	fb_u8(&g, 0);
+	fb_u16(&g, 32);
+	fb_u32(&g, 5);
+	fb_zero(&g, 24);
+	feed(e, &f, 1);
+	feed(e, &g, 2);
+	cr_assert_eq(xdt_engine_stats(e)->frag_unattributed, 0);
+	cr_assert_eq(xdt_flow_table_list(xdt_engine_flows(e), list, 2), 1);
+	cr_assert_eq(list[0]->key.proto, 17);
+	cr_assert_eq(list[0]->dir[XDT_DIR_OUT].pkts, 2);
+	cr_assert_eq(list[0]->dir[XDT_DIR_OUT].bytes, 80 + 72);
+	xdt_engine_free(e);
+}

@@ -22,6 +22,7 @@ struct frag_entry {
 	uint64_t seen_ns;	/* 0: empty */
 	uint16_t sport;
 	uint16_t dport;
+	uint8_t proto;		/* transport protocol, past any extension headers */
 };
 
 struct xdt_frag_cache {
@@ -38,7 +39,9 @@ static void frag_id_of(const struct xdt_pkt *p, struct frag_id *k)
 	k->id = p->frag_id;
 	k->vlan = p->vlan;
 	k->family = p->family;
-	k->proto = p->proto;
+	/* What every fragment carries, not the transport protocol behind extension
+	 * headers that only the first fragment has. */
+	k->proto = p->frag_nh;
 }
 
 struct xdt_frag_cache *xdt_frag_cache_new(unsigned int slots, uint64_t seed)
@@ -106,6 +109,7 @@ void xdt_frag_cache_remember(struct xdt_frag_cache *fc, const struct xdt_pkt *p,
 	victim->seen_ns = now_ns ? now_ns : 1;
 	victim->sport = p->sport;
 	victim->dport = p->dport;
+	victim->proto = p->proto;
 }
 
 int xdt_frag_cache_resolve(struct xdt_frag_cache *fc, struct xdt_pkt *p, uint64_t now_ns)
@@ -120,6 +124,7 @@ int xdt_frag_cache_resolve(struct xdt_frag_cache *fc, struct xdt_pkt *p, uint64_
 		if (live(&set[i], now_ns) && !memcmp(&set[i].key, &k, sizeof(k))) {
 			p->sport = set[i].sport;
 			p->dport = set[i].dport;
+			p->proto = set[i].proto;
 			return 0;
 		}
 	}

@@ -173,6 +173,7 @@ static enum xdt_pkt_status parse_ipv4(const struct cur *c, size_t off, struct xd
 	memcpy(out->dst, p + 16, 4);
 	frag = rd16(p + 6);
 	out->frag_id = rd16(p + 4);
+	out->frag_nh = p[9];
 	if (frag & 0x1fff)
 		out->frag = XDT_FRAG_LATER;
 	else if (frag & 0x2000)
@@ -253,6 +254,7 @@ static enum xdt_pkt_status parse_ipv6(const struct cur *c, size_t off, struct xd
 			uint16_t offm = rd16(f + 2);
 
 			out->frag_id = rd32(f + 4);
+			out->frag_nh = f[0];
 			if (offm & 0xfff8)
 				out->frag = XDT_FRAG_LATER;
 			else if (offm & 1)
@@ -284,8 +286,11 @@ static enum xdt_pkt_status parse_arp(const struct cur *c, size_t off, struct xdt
 	len = 8 + 2 * hl + 2 * pl;
 	if (c->cap < off + len)
 		return bad(out, XDT_MAL_TRUNCATED_ARP);
-	/* Only ARP for IPv4 names endpoints a flow can be keyed on. */
-	if (rd16(p + 2) != ETH_P_IPV4 || pl != 4)
+	/*
+	 * Only Ethernet ARP for IPv4 names endpoints a flow can be keyed on; the kernel
+	 * programs key exactly the same packets.
+	 */
+	if (rd16(p + 2) != ETH_P_IPV4 || pl != 4 || hl != 6)
 		return XDT_PKT_UNSUPPORTED;
 	out->family = XDT_FAM_ARP;
 	out->proto = 0;

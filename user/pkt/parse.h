@@ -81,6 +81,8 @@ struct xdt_pkt {
 	uint8_t icmp_type;
 	uint8_t frag;		/* enum xdt_frag */
 	uint8_t malformed;	/* enum xdt_malformed when status is MALFORMED */
+	uint8_t frag_nh;	/* fragments: the protocol field every fragment carries (IPv4
+				 * protocol, or the IPv6 Fragment header's next header) */
 	uint16_t vlan;		/* outer VLAN id, 0 when untagged */
 	uint16_t sport;		/* host order; ICMP echo: identifier in both */
 	uint16_t dport;
