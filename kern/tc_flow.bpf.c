@@ -31,7 +31,7 @@ __noinline int xdt_tc_account(struct __sk_buff *skb, struct kpkt *p)
 		len = XDT_PREFIX_MAX;
 	if (len && bpf_skb_load_bytes(skb, p->payload_off, r->data, len) == 0)
 		r->caplen = len;
-	bpf_ringbuf_submit(r, BPF_RB_NO_WAKEUP);
+	bpf_ringbuf_submit(r, 0);
 	kstat(XDT_KSTAT_PREFIXES);
 	return TC_ACT_UNSPEC;
 }

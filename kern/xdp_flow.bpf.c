@@ -57,7 +57,7 @@ __noinline int xdt_xdp_account(struct xdp_md *ctx, struct kpkt *p)
 		len = XDT_PREFIX_MAX;
 	if (len && bpf_xdp_load_bytes(ctx, p->payload_off, r->data, (__u64)len) == 0)
 		r->caplen = len;
-	bpf_ringbuf_submit(r, BPF_RB_NO_WAKEUP);
+	bpf_ringbuf_submit(r, 0);
 	kstat(XDT_KSTAT_PREFIXES);
 	return XDP_PASS;
 }

@@ -8,6 +8,7 @@
 #   replay    bad and odd capture files through both binaries
 #   e2e       real traffic in network namespaces, checked against tshark
 #   live      live capture on a veth, checked against interface counters and clients
+#   kern      xdp and pcap backends live against tshark, 1 GB prefix bound, kill -9
 #   docs      --help, xdptop(8) and the option parser know the same flags
 set -u
 B=${1:-build}
@@ -70,6 +71,7 @@ unit bpf "$B/tests/bpf"
 script replay env XDPTOP="$B/xdptop" XDPTOP_ASAN="$B/asan/xdptop" bash tests/replay/run.sh
 script e2e env XDPTOP="$B/xdptop" bash tests/e2e/run.sh
 script live env XDPTOP="$B/xdptop" bash tests/live/run.sh
+script kern env XDPTOP="$B/xdptop" bash tests/kern/run.sh
 script docs env XDPTOP="$B/xdptop" bash tests/docs/run.sh
 
 echo "make test: $passed passed, $failed failed, $skipped skipped"

@@ -31,8 +31,6 @@
 #define LIVE_BUFFER_BYTES (32 << 20)
 #define LIVE_TIMEOUT_MS 100
 #define OFFLINE_BATCH 4096
-/* How often the kernel backend empties the prefix ring (records carry no wake-up). */
-#define PREFIX_POLL_MS 5
 
 static volatile sig_atomic_t stop_signal;
 
@@ -278,8 +276,6 @@ static void on_xsk_frame(const uint8_t *data, size_t len, void *ctx)
 static int kern_read(void *ctx, int max_wait_ms)
 {
 	struct kern_live *k = ctx;
-	int ms = max_wait_ms < PREFIX_POLL_MS ? max_wait_ms : PREFIX_POLL_MS;
-	struct timespec ts = { .tv_sec = 0, .tv_nsec = (long)ms * 1000000L };
 	int n;
 
 	if (k->xsk) {
@@ -288,8 +284,7 @@ static int kern_read(void *ctx, int max_wait_ms)
 			xdt_err("reading the AF_XDP sockets failed: %s", strerror(-n));
 		return n < 0 ? n : 0;
 	}
-	nanosleep(&ts, NULL);
-	return xdt_kflow_poll_prefixes(k->kr);
+	return xdt_kflow_wait_prefixes(k->kr, max_wait_ms);
 }
 
 static void kern_refresh(void *ctx, struct xdt_capture_stats *cs)

@@ -224,7 +224,12 @@ static __always_inline __u32 kprefix_len(struct xdt_kflow *f, const struct kpkt 
 	return len;
 }
 
-/* Reserve and fill a prefix record except its data; NULL if the ring is full. */
+/*
+ * Reserve and fill a prefix record except its data; NULL if the ring is full.
+ * Records are submitted with default wake-ups: the kernel wakes the reader only
+ * when it had caught up, so an idle reader sleeps in epoll and a busy one is never
+ * woken per record. Prefixes come with new flows, not with every packet.
+ */
 static __always_inline struct xdt_prefix_rec *kprefix_begin(const struct kpkt *p,
 							    const struct xdt_flow_key *k,
 							    int from_b, __u64 now, __u8 hook)

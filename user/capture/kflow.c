@@ -122,6 +122,13 @@ int xdt_kflow_poll_prefixes(struct xdt_kflow_reader *r)
 	return n < 0 ? n : 0;
 }
 
+int xdt_kflow_wait_prefixes(struct xdt_kflow_reader *r, int max_wait_ms)
+{
+	int n = ring_buffer__poll(r->rb, max_wait_ms);
+
+	return n < 0 && n != -EINTR ? n : 0;
+}
+
 /* State from the flags each side sent, named from the initiator's side. */
 static uint8_t tcp_state(const struct xdt_kflow *v, int init_is_a)
 {
@@ -188,7 +195,13 @@ static void sync_one(struct xdt_kflow_reader *r, const struct xdt_flow_key *k,
 	if (now_real > f->last_ns && now_real - f->last_ns >= xdt_flow_timeout_ns(f) &&
 	    bpf_map_lookup_and_delete_elem(r->fds.flows, k, v) == 0) {
 		to_sync(k, v, off, r->gen, &s);
-		xdt_flow_table_sync(t, &s);
+		f = xdt_flow_table_sync(t, &s);
+		/*
+		 * Unless a packet came in between, it is gone from the kernel now: end it
+		 * here, or the next read would take its absence for an eviction.
+		 */
+		if (f && (now_real <= f->last_ns || now_real - f->last_ns >= xdt_flow_timeout_ns(f)))
+			xdt_flow_table_end_idle(t, f);
 	}
 }
 

@@ -38,6 +38,9 @@ void xdt_kflow_reader_free(struct xdt_kflow_reader *r);
 /* Consume the prefix records waiting in the ring buffer. 0 or -errno. */
 int xdt_kflow_poll_prefixes(struct xdt_kflow_reader *r);
 
+/* Sleep until prefix records arrive (at most @max_wait_ms), then consume them. */
+int xdt_kflow_wait_prefixes(struct xdt_kflow_reader *r, int max_wait_ms);
+
 /*
  * Read the whole kernel flow map into the flow table, take out (with their final
  * counters) flows idle past their timeout, end flows the kernel evicted, refresh

@@ -411,6 +411,12 @@ struct xdt_flow *xdt_flow_table_sync(struct xdt_flow_table *t, const struct xdt_
 	return f;
 }
 
+void xdt_flow_table_end_idle(struct xdt_flow_table *t, struct xdt_flow *f)
+{
+	t->stats.expired++;
+	flow_end(t, f, XDT_END_IDLE);
+}
+
 void xdt_flow_table_end_unsynced(struct xdt_flow_table *t, uint32_t gen)
 {
 	struct xdt_flow *f = t->lru_head, *next;

@@ -122,6 +122,9 @@ struct xdt_flow *xdt_flow_table_update(struct xdt_flow_table *t, const struct xd
  */
 struct xdt_flow *xdt_flow_table_sync(struct xdt_flow_table *t, const struct xdt_flow_sync *s);
 
+/* End @f as idle now (a kernel backend found it idle and took it out). */
+void xdt_flow_table_end_idle(struct xdt_flow_table *t, struct xdt_flow *f);
+
 /* End (as evicted) every flow last synced before generation @gen. */
 void xdt_flow_table_end_unsynced(struct xdt_flow_table *t, uint32_t gen);
 
