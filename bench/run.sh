@@ -27,3 +27,12 @@ for _ in 1 2 3; do
 done
 pkts=$("$B/xdptop" -r "$cap" --json | tail -n 1 | sed -n 's/.*"packets":\([0-9]*\).*/\1/p')
 awk -v p="$pkts" -v s="$best" 'BEGIN { printf "xdptop -r: %d packets in %.2f s CPU: %.0f packets/s on one core (best of 3)\n", p, s, p / s }'
+
+# Kernel side: the XDP program's cost per packet (BPF_PROG_TEST_RUN), then the live
+# backends through a veth pair (bench/backends.sh). Both need root.
+if [ "$(id -u)" = 0 ]; then
+	"$B/bench/xdp_bench" testrun 1000000 5
+	bash bench/backends.sh "$B"
+else
+	echo "bench: SKIP xdp testrun and live backends (needs root)"
+fi

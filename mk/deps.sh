@@ -11,7 +11,7 @@ set -eu
 PKGS="build-essential pkg-config libpcap-dev clang llvm libbpf-dev libxdp-dev bpftool
 libelf-dev zlib1g-dev
 libcriterion-dev tshark tcpdump curl bind9-dnsutils dnsmasq-base iputils-ping iproute2
-python3 coreutils"
+python3 coreutils ethtool"
 
 missing=
 for p in $PKGS; do

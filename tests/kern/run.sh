@@ -418,6 +418,82 @@ check_kill9() {
 	fi
 }
 
+# check_mirror: --mirror --backend afxdp on a port that receives a tc mirred copy
+# of the link's traffic, both directions; every flow compared with tshark on a
+# capture of the link itself. Runs last: it turns segmentation offloads off.
+check_mirror() {
+	local name=oracle-afxdp MA=xdt-km0 MB=xdt-km1 out rc msg
+	if ! { ip -n "$NA" link add $MA type veth peer name $MB &&
+		in_a sysctl -qw net.ipv6.conf.$MA.disable_ipv6=1 net.ipv6.conf.$MB.disable_ipv6=1 &&
+		ip -n "$NA" link set $MA up && ip -n "$NA" link set $MB up &&
+		# A mirred copy of a GSO super-packet is no frame a SPAN port would
+		# carry: segment on both ends of the link, as a NIC would.
+		in_a ethtool -K $IA tso off gso off >/dev/null &&
+		ip netns exec "$NB" ethtool -K $IB tso off gso off >/dev/null &&
+		in_a tc qdisc add dev $IA clsact &&
+		in_a tc filter add dev $IA ingress protocol all u32 match u32 0 0 \
+			action mirred egress mirror dev $MA &&
+		in_a tc filter add dev $IA egress protocol all u32 match u32 0 0 \
+			action mirred egress mirror dev $MA; } >"$T/mirror-setup.log" 2>&1; then
+		fail "$name" "cannot set up the mirror port (harness)" "$(cat "$T/mirror-setup.log")"
+		return
+	fi
+	wait_quiet || { fail "$name" "the link does not fall silent (harness)"; return; }
+	if ! xdt_capture_start "$NA" "$name" $IA; then
+		fail "$name" "tcpdump did not start" "$(cat "$T/tcpdump-$name.out")"
+		return
+	fi
+	# Not through in_a: $! must be xdptop itself (ip netns exec execs it), or
+	# SIGINT would go to a subshell that ignores it.
+	ip netns exec "$NA" "$XDPTOP" -i $MB --mirror --backend afxdp --interval 0.5 \
+		>"$T/$name.jsonl" 2>"$T/$name.err" &
+	XPID=$!
+	XDT_PIDS+=("$XPID")
+	if ! xdt_wait 10 grep -qs '"type":"stats"' "$T/$name.jsonl"; then
+		stop_xdptop KILL
+		xdt_captures_stop "$name"
+		fail "$name" "xdptop printed no table (exit $XRC)" "$(cat "$T/$name.err")"
+		return
+	fi
+	msg=$(traffic 2>&1)
+	rc=$?
+	sleep 0.5
+	stop_xdptop INT
+	xdt_captures_stop "$name"
+	keep "$T/$name.pcap" "$T/$name.jsonl" "$T/$name.err"
+	if [[ $rc != 0 ]]; then
+		fail "$name" "traffic failed (harness problem, not xdptop): $msg"
+		return
+	fi
+	if [[ $XRC != 0 ]]; then
+		fail "$name" "xdptop exited $XRC after SIGINT" "$(cat "$T/$name.err")"
+		return
+	fi
+	out=$("$PY" "$ORACLE" --counts-only --expect tcp,udp,icmp,icmpv6,v4,v6,frag4,frag6 \
+		"$T/$name.pcap" "$T/$name.jsonl" 2>&1)
+	rc=$?
+	if ! grep -q '"backend":"afxdp"' "$T/$name.jsonl"; then
+		fail "$name" "stats do not say \"backend\":\"afxdp\"" "$(cat "$T/$name.err")"
+	elif [[ $rc == 0 ]]; then
+		pass "$name" "$(printf '%s\n' "$out" | head -n 1)"
+	else
+		fail "$name" "$(printf '%s\n' "$out" | head -n 1)" \
+			"$(printf '%s\n' "$out" | tail -n +2 | head -n 40)"
+	fi
+	# Only prefix-carrying frames reached the sockets, and every one was read.
+	"$PY" - "$T/$name.jsonl" <<'PYEOF' && pass afxdp-prefixes-only "$(tail -n 1 "$T/$name.prefixes")" || fail afxdp-prefixes-only "$(cat "$T/$name.prefixes")"
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+st = [r for r in recs if r["type"] == "stats"][-1]
+ok = st["redirected"] > 0 and st["prefix_records"] == st["redirected"] \
+    and st["redirected"] < st["packets"]
+msg = "%d of %d frames redirected to AF_XDP, %d read" % (
+    st["redirected"], st["packets"], st["prefix_records"])
+open(sys.argv[1].replace(".jsonl", ".prefixes"), "w").write(msg + "\n")
+sys.exit(0 if ok else 1)
+PYEOF
+}
+
 # --- main -------------------------------------------------------------------
 
 START=$(date +%s)
@@ -442,6 +518,7 @@ check_oracle pcap
 check_bulk 4
 check_bulk 2
 check_kill9
+check_mirror
 echo "note: kern tests took $(($(date +%s) - START)) s"
 summary
 [[ $FAILED == 0 ]]
