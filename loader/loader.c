@@ -24,13 +24,21 @@
 #define BPF_TCX_EGRESS 47
 #endif
 
-struct xdt_kernel {
-	struct xdp_flow_bpf *xdp;
-	struct tc_flow_bpf *tc;
+/* The links that hold the programs on one interface. */
+struct attachment {
+	const char *ifname;
+	int ifindex;
 	struct bpf_link *xdp_link;
 	int xdp_link_fd;	/* generic-mode fallback: a raw link fd */
 	int tc_link_fd;
-	int ifindex;
+	const char *xdp_mode;
+};
+
+struct xdt_kernel {
+	struct xdp_flow_bpf *xdp;
+	struct tc_flow_bpf *tc;
+	unsigned int n;
+	struct attachment att[XDT_KERNEL_MAX_IFACES];
 	const char *xdp_mode;
 	struct xdt_kernel_maps maps;
 };
@@ -53,13 +61,19 @@ void xdt_kernel_log_init(void)
 
 void xdt_kernel_close(struct xdt_kernel *k)
 {
+	unsigned int i;
+
 	if (!k)
 		return;
-	if (k->tc_link_fd >= 0)
-		close(k->tc_link_fd);
-	if (k->xdp_link_fd >= 0)
-		close(k->xdp_link_fd);
-	bpf_link__destroy(k->xdp_link);
+	for (i = 0; i < k->n; i++) {
+		struct attachment *a = &k->att[i];
+
+		if (a->tc_link_fd >= 0)
+			close(a->tc_link_fd);
+		if (a->xdp_link_fd >= 0)
+			close(a->xdp_link_fd);
+		bpf_link__destroy(a->xdp_link);
+	}
 	tc_flow_bpf__destroy(k->tc);
 	xdp_flow_bpf__destroy(k->xdp);
 	free(k);
@@ -122,8 +136,8 @@ static const char *xdp_attached_mode(int ifindex)
 	}
 }
 
-static int attach(struct xdt_kernel *k, const struct xdt_kernel_opts *o, char *err,
-		  size_t errlen)
+static int attach_one(struct xdt_kernel *k, struct attachment *a, int mirror, char *err,
+		      size_t errlen)
 {
 	int rc;
 
@@ -132,37 +146,55 @@ static int attach(struct xdt_kernel *k, const struct xdt_kernel_opts *o, char *e
 	 * that has it but refuses this setup (queues, MTU, offloads) gets a second try
 	 * in generic mode, which always works at some cost in speed.
 	 */
-	k->xdp_link = bpf_program__attach_xdp(k->xdp->progs.xdt_xdp, k->ifindex);
-	if (!k->xdp_link) {
+	a->xdp_link = bpf_program__attach_xdp(k->xdp->progs.xdt_xdp, a->ifindex);
+	if (!a->xdp_link) {
 		int native = -errno, fd;
 
 		LIBBPF_OPTS(bpf_link_create_opts, lo, .flags = XDP_FLAGS_SKB_MODE);
-		fd = bpf_link_create(bpf_program__fd(k->xdp->progs.xdt_xdp), k->ifindex, BPF_XDP,
+		fd = bpf_link_create(bpf_program__fd(k->xdp->progs.xdt_xdp), a->ifindex, BPF_XDP,
 				     &lo);
 		if (fd < 0) {
 			rc = -errno;
 			snprintf(err, errlen, "XDP attach to %s failed: native: %s, generic: %s%s",
-				 o->ifname, strerror(-native), strerror(-rc),
+				 a->ifname, strerror(-native), strerror(-rc),
 				 rc == -EBUSY || rc == -EEXIST
 					 ? " (another XDP program is attached; remove it or use "
 					   "--backend pcap)"
 					 : " (use --backend pcap)");
 			return rc;
 		}
-		xdt_dbg("native XDP on %s failed (%s); attached in generic mode", o->ifname,
+		xdt_dbg("native XDP on %s failed (%s); attached in generic mode", a->ifname,
 			strerror(-native));
-		k->xdp_link_fd = fd;
+		a->xdp_link_fd = fd;
 	}
-	k->xdp_mode = xdp_attached_mode(k->ifindex);
-	if (o->mirror)
+	a->xdp_mode = xdp_attached_mode(a->ifindex);
+	if (mirror)
 		return 0;	/* a mirror port carries no traffic of ours to send */
-	k->tc_link_fd = bpf_link_create(bpf_program__fd(k->tc->progs.xdt_tc_egress), k->ifindex,
+	a->tc_link_fd = bpf_link_create(bpf_program__fd(k->tc->progs.xdt_tc_egress), a->ifindex,
 					BPF_TCX_EGRESS, NULL);
-	if (k->tc_link_fd < 0) {
+	if (a->tc_link_fd < 0) {
 		rc = -errno;
 		snprintf(err, errlen, "TC egress attach (tcx link) to %s failed: %s (needs Linux "
-			 "6.6 or later; use --backend pcap)", o->ifname, strerror(-rc));
+			 "6.6 or later; use --backend pcap)", a->ifname, strerror(-rc));
 		return rc;
+	}
+	return 0;
+}
+
+static int attach(struct xdt_kernel *k, const struct xdt_kernel_opts *o, char *err,
+		  size_t errlen)
+{
+	unsigned int i;
+
+	for (i = 0; i < o->n_ifnames; i++) {
+		struct attachment *a = &k->att[i];
+
+		if (attach_one(k, a, o->mirror, err, errlen))
+			return -1;
+		if (!k->xdp_mode)
+			k->xdp_mode = a->xdp_mode;
+		else if (strcmp(k->xdp_mode, a->xdp_mode))
+			k->xdp_mode = "mixed";
 	}
 	return 0;
 }
@@ -176,13 +208,24 @@ struct xdt_kernel *xdt_kernel_open(const struct xdt_kernel_opts *o, char *err, s
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	k->tc_link_fd = -1;
-	k->xdp_link_fd = -1;
-	k->ifindex = (int)if_nametoindex(o->ifname);
-	if (!k->ifindex) {
-		snprintf(err, errlen, "no interface '%s' (`ip link` lists the interfaces)",
-			 o->ifname);
+	if (o->n_ifnames < 1 || o->n_ifnames > XDT_KERNEL_MAX_IFACES) {
+		snprintf(err, errlen, "between 1 and %d interfaces, not %u", XDT_KERNEL_MAX_IFACES,
+			 o->n_ifnames);
 		goto fail;
+	}
+	for (k->n = 0; k->n < o->n_ifnames; k->n++) {
+		struct attachment *a = &k->att[k->n];
+
+		a->ifname = o->ifnames[k->n];
+		a->tc_link_fd = -1;
+		a->xdp_link_fd = -1;
+		a->ifindex = (int)if_nametoindex(a->ifname);
+		if (!a->ifindex) {
+			snprintf(err, errlen, "no interface '%s' (`ip link` lists the interfaces)",
+				 a->ifname);
+			k->n++;
+			goto fail;
+		}
 	}
 	k->xdp = xdp_flow_bpf__open();
 	k->tc = tc_flow_bpf__open();

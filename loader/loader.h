@@ -12,8 +12,12 @@
 
 struct xdt_kernel;
 
+/* Most interfaces one xdptop attaches to. */
+#define XDT_KERNEL_MAX_IFACES 16
+
 struct xdt_kernel_opts {
-	const char *ifname;
+	const char *const *ifnames;	/* the same programs and maps on each */
+	unsigned int n_ifnames;
 	size_t max_flows;
 	unsigned int dpi_packets;
 	unsigned int dpi_bytes;
@@ -37,7 +41,7 @@ void xdt_kernel_close(struct xdt_kernel *k);
 
 const struct xdt_kernel_maps *xdt_kernel_maps(const struct xdt_kernel *k);
 
-/* "native" or "generic": how XDP ended up attached. */
+/* "native" or "generic": how XDP ended up attached ("mixed" if it differs). */
 const char *xdt_kernel_xdp_mode(const struct xdt_kernel *k);
 
 /* Route libbpf's messages into xdt_log (debug level, warnings as warnings). */

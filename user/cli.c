@@ -47,7 +47,7 @@ void xdt_cli_usage(FILE *out)
 	      "\n"
 	      "Capture:\n"
 	      "  -i, --interface IFACE  capture live on IFACE (default: the interface of the\n"
-	      "                         default route)\n"
+	      "                         default route); repeat for more interfaces\n"
 	      "  -r, --read FILE        replay a pcap or pcapng capture (\"-\" reads stdin)\n"
 	      "      --snaplen BYTES    pcap backend: bytes kept of each packet, 64-262144\n"
 	      "                         (default 512)\n"
@@ -157,7 +157,11 @@ static int parse_backend(const char *arg, enum xdt_backend *b, FILE *err)
 static int check_combination(const struct xdt_opts *o, int set_interval, int set_duration,
 			     int set_snaplen, int set_backend, FILE *err)
 {
-	if (o->read_path && o->ifname) {
+	if (o->mirror && o->n_ifnames > 1) {
+		fprintf(err, "xdptop: --mirror takes one -i/--interface\n");
+		return -EINVAL;
+	}
+	if (o->read_path && o->n_ifnames) {
 		fprintf(err, "xdptop: -r/--read and -i/--interface exclude each other\n");
 		return -EINVAL;
 	}
@@ -202,11 +206,12 @@ int xdt_cli_parse(int argc, char **argv, struct xdt_opts *o, FILE *err)
 	while ((c = getopt_long(argc, argv, ":i:r:vqhV", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'i':
-			if (o->ifname) {
-				fprintf(err, "xdptop: -i/--interface: give one interface\n");
+			if (o->n_ifnames == XDT_MAX_IFACES) {
+				fprintf(err, "xdptop: -i/--interface: at most %d interfaces\n",
+					XDT_MAX_IFACES);
 				return -EINVAL;
 			}
-			o->ifname = optarg;
+			o->ifnames[o->n_ifnames++] = optarg;
 			break;
 		case 'r':
 			o->read_path = optarg;

@@ -11,6 +11,8 @@
 #define XDT_DEFAULT_INTERVAL_NS 1000000000ULL
 #define XDT_DEFAULT_DPI_PACKETS 4
 #define XDT_DEFAULT_DPI_BYTES 256
+/* Most -i options (the loader's XDT_KERNEL_MAX_IFACES). */
+#define XDT_MAX_IFACES 16
 
 enum xdt_backend {
 	XDT_BACKEND_AUTO,
@@ -20,7 +22,8 @@ enum xdt_backend {
 };
 
 struct xdt_opts {
-	const char *ifname;	/* -i; NULL: the default-route interface */
+	const char *ifnames[XDT_MAX_IFACES];	/* -i, repeatable */
+	unsigned int n_ifnames;	/* 0: the default-route interface */
 	const char *read_path;	/* -r */
 	int json;
 	uint64_t interval_ns;

@@ -174,24 +174,30 @@ static int live_loop(const struct xdt_opts *o, struct xdt_engine *e, const struc
 /* --- pcap backend ------------------------------------------------------------ */
 
 struct pcap_live {
-	struct xdt_pcap *c;
+	unsigned int n;
+	struct xdt_pcap *c[XDT_MAX_IFACES];
+	const char *ifname[XDT_MAX_IFACES];
 	struct xdt_engine *e;
-	const char *ifname;
 };
 
 static int pcap_read(void *ctx, int max_wait_ms)
 {
 	struct pcap_live *p = ctx;
-	struct pollfd pfd = { .fd = xdt_pcap_fd(p->c), .events = POLLIN };
+	struct pollfd pfd[XDT_MAX_IFACES];
 	char err[512];
+	unsigned int i;
 
-	if (poll(&pfd, 1, max_wait_ms) < 0 && errno != EINTR) {
+	for (i = 0; i < p->n; i++)
+		pfd[i] = (struct pollfd){ .fd = xdt_pcap_fd(p->c[i]), .events = POLLIN };
+	if (poll(pfd, p->n, max_wait_ms) < 0 && errno != EINTR) {
 		xdt_err("poll on the capture failed: %s", strerror(errno));
 		return -errno;
 	}
-	if (xdt_pcap_dispatch(p->c, p->e, -1, err, sizeof(err)) < 0) {
-		xdt_err("capture on %s failed: %s", p->ifname, err);
-		return -EIO;
+	for (i = 0; i < p->n; i++) {
+		if (xdt_pcap_dispatch(p->c[i], p->e, -1, err, sizeof(err)) < 0) {
+			xdt_err("capture on %s failed: %s", p->ifname[i], err);
+			return -EIO;
+		}
 	}
 	return 0;
 }
@@ -199,9 +205,18 @@ static int pcap_read(void *ctx, int max_wait_ms)
 static void pcap_refresh(void *ctx, struct xdt_capture_stats *cs)
 {
 	struct pcap_live *p = ctx;
+	struct xdt_capture_stats one;
+	unsigned int i;
 
 	xdt_engine_tick(p->e, clock_ns(CLOCK_REALTIME));
-	xdt_pcap_stats(p->c, cs);
+	memset(cs, 0, sizeof(*cs));
+	for (i = 0; i < p->n; i++) {
+		if (xdt_pcap_stats(p->c[i], &one) < 0)
+			continue;
+		cs->valid = 1;
+		cs->dropped += one.dropped;
+		cs->if_dropped += one.if_dropped;
+	}
 	cs->backend = "pcap";
 }
 
@@ -220,28 +235,35 @@ static void pcap_drain(void *ctx)
 			return;
 }
 
-static int run_pcap(const struct xdt_opts *o, const char *ifname, struct xdt_engine *e)
+static int run_pcap(const struct xdt_opts *o, const char *const *ifnames, unsigned int n,
+		    struct xdt_engine *e)
 {
-	struct xdt_pcap_live_opts lo = {
-		.ifname = ifname,
-		.snaplen = o->snaplen,
-		.buffer_bytes = LIVE_BUFFER_BYTES,
-		.timeout_ms = LIVE_TIMEOUT_MS,
-		.promisc = o->mirror,
-	};
-	struct pcap_live p = { .e = e, .ifname = ifname };
+	struct pcap_live p = { .e = e };
 	struct live l = { "pcap", &p, pcap_read, pcap_refresh, pcap_drain };
 	char err[512];
-	int rc;
+	int rc = 1;
 
-	p.c = xdt_pcap_open_live(&lo, err, sizeof(err));
-	if (!p.c) {
-		xdt_err("%s", err);
-		return 1;
+	for (p.n = 0; p.n < n; p.n++) {
+		struct xdt_pcap_live_opts lo = {
+			.ifname = ifnames[p.n],
+			.snaplen = o->snaplen,
+			.buffer_bytes = LIVE_BUFFER_BYTES,
+			.timeout_ms = LIVE_TIMEOUT_MS,
+			.promisc = o->mirror,
+		};
+
+		p.ifname[p.n] = ifnames[p.n];
+		p.c[p.n] = xdt_pcap_open_live(&lo, err, sizeof(err));
+		if (!p.c[p.n]) {
+			xdt_err("%s", err);
+			goto out;
+		}
+		xdt_info("capturing on %s with the pcap backend", ifnames[p.n]);
 	}
-	xdt_info("capturing on %s with the pcap backend", ifname);
 	rc = live_loop(o, e, &l);
-	xdt_pcap_close(p.c);
+out:
+	while (p.n--)
+		xdt_pcap_close(p.c[p.n]);
 	return rc;
 }
 
@@ -321,11 +343,12 @@ static void kern_drain(void *ctx)
 }
 
 /* The run's exit status (0 or 1), or -1 if the backend could not start (@err says why). */
-static int run_kernel(const struct xdt_opts *o, const char *ifname, struct app *a, char *err,
-		      size_t errlen)
+static int run_kernel(const struct xdt_opts *o, const char *const *ifnames, unsigned int n,
+		      struct app *a, char *err, size_t errlen)
 {
 	struct xdt_kernel_opts ko = {
-		.ifname = ifname,
+		.ifnames = ifnames,
+		.n_ifnames = n,
 		.max_flows = o->max_flows,
 		.dpi_packets = o->dpi_packets,
 		.dpi_bytes = o->dpi_bytes,
@@ -349,7 +372,7 @@ static int run_kernel(const struct xdt_opts *o, const char *ifname, struct app *
 		return -1;
 	}
 	if (o->mirror) {
-		k.xsk = xdt_xsk_open(ifname, m->xsks, err, errlen);
+		k.xsk = xdt_xsk_open(ifnames[0], m->xsks, err, errlen);
 		if (!k.xsk) {
 			xdt_kflow_reader_free(k.kr);
 			xdt_kernel_close(k.k);
@@ -357,11 +380,14 @@ static int run_kernel(const struct xdt_opts *o, const char *ifname, struct app *
 		}
 		l.name = "afxdp";
 		xdt_info("capturing on mirror port %s with the afxdp backend (XDP %s, %u AF_XDP "
-			 "socket%s)", ifname, xdt_kernel_xdp_mode(k.k), xdt_xsk_queues(k.xsk),
+			 "socket%s)", ifnames[0], xdt_kernel_xdp_mode(k.k), xdt_xsk_queues(k.xsk),
 			 xdt_xsk_queues(k.xsk) == 1 ? "" : "s");
 	} else {
-		xdt_info("capturing on %s with the xdp backend (XDP %s ingress, tcx egress)", ifname,
-			 xdt_kernel_xdp_mode(k.k));
+		unsigned int i;
+
+		for (i = 0; i < n; i++)
+			xdt_info("capturing on %s with the xdp backend (XDP %s ingress, tcx egress)",
+				 ifnames[i], xdt_kernel_xdp_mode(k.k));
 	}
 	a->kr = k.kr;
 	rc = live_loop(o, a->e, &l);
@@ -375,24 +401,28 @@ static int run_kernel(const struct xdt_opts *o, const char *ifname, struct app *
 static int run_live(const struct xdt_opts *o, struct app *a)
 {
 	char ifname[IF_NAMESIZE], err[512];
-	const char *dev = o->ifname;
+	const char *const *devs = o->ifnames;
+	const char *def[1];
+	unsigned int n = o->n_ifnames;
 	int rc;
 
-	if (!dev) {
+	if (!n) {
 		if (xdt_iface_default_route("/proc", ifname, sizeof(ifname)) < 0) {
 			xdt_err("no default route, so no default interface: name one with -i "
 				"(`ip link` lists them)");
 			return 1;
 		}
-		dev = ifname;
-		xdt_info("%s is the default-route interface", dev);
+		def[0] = ifname;
+		devs = def;
+		n = 1;
+		xdt_info("%s is the default-route interface", ifname);
 	}
 	if (isatty(STDIN_FILENO))
 		xdt_info("a table every %g s; Ctrl-C prints the last one and stops",
 			 (double)o->interval_ns / 1e9);
 	if (o->backend == XDT_BACKEND_PCAP)
-		return run_pcap(o, dev, a->e);
-	rc = run_kernel(o, dev, a, err, sizeof(err));
+		return run_pcap(o, devs, n, a->e);
+	rc = run_kernel(o, devs, n, a, err, sizeof(err));
 	if (rc >= 0)
 		return rc;
 	if (o->backend != XDT_BACKEND_AUTO) {
@@ -400,7 +430,7 @@ static int run_live(const struct xdt_opts *o, struct app *a)
 		return 1;
 	}
 	xdt_warn("%s backend unavailable, using pcap: %s", o->mirror ? "afxdp" : "xdp", err);
-	return run_pcap(o, dev, a->e);
+	return run_pcap(o, devs, n, a->e);
 }
 
 int main(int argc, char **argv)
@@ -426,7 +456,7 @@ int main(int argc, char **argv)
 	xdt_kernel_log_init();
 	if (o.probe) {
 		char ifname[IF_NAMESIZE];
-		const char *dev = o.ifname;
+		const char *dev = o.n_ifnames ? o.ifnames[0] : NULL;
 
 		if (!dev && xdt_iface_default_route("/proc", ifname, sizeof(ifname)) == 0)
 			dev = ifname;

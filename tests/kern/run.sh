@@ -494,6 +494,62 @@ sys.exit(0 if ok else 1)
 PYEOF
 }
 
+# check_two_interfaces BACKEND: -i twice; a ping over each link, each counted once
+# in the right flow, with ping's own numbers.
+check_two_interfaces() {
+	local be=$1 name=two-ifaces-$1 I2A=xdt-ka1 I2B=xdt-kb1 A2=10.213.62.1 B2=10.213.62.2
+	if ! ip -n "$NA" link show $I2A >/dev/null 2>&1; then
+		if ! { ip -n "$NA" link add $I2A type veth peer name $I2B netns "$NB" &&
+			in_a sysctl -qw net.ipv6.conf.$I2A.disable_ipv6=1 &&
+			ip netns exec "$NB" sysctl -qw net.ipv6.conf.$I2B.disable_ipv6=1 &&
+			ip -n "$NA" addr add $A2/24 dev $I2A && ip -n "$NB" addr add $B2/24 dev $I2B &&
+			ip -n "$NA" link set $I2A up && ip -n "$NB" link set $I2B up &&
+			ip -n "$NA" neigh replace $B2 lladdr "$(lladdr "$NB" $I2B)" dev $I2A nud permanent &&
+			ip -n "$NB" neigh replace $A2 lladdr "$(lladdr "$NA" $I2A)" dev $I2B nud permanent
+		} >"$T/$name-setup.log" 2>&1; then
+			fail "$name" "cannot set up the second link (harness)" "$(cat "$T/$name-setup.log")"
+			return
+		fi
+	fi
+	ip netns exec "$NA" "$XDPTOP" -i $IA -i $I2A --backend "$be" --interval 0.5 \
+		>"$T/$name.jsonl" 2>"$T/$name.err" &
+	XPID=$!
+	XDT_PIDS+=("$XPID")
+	if ! xdt_wait 10 grep -qs '"type":"stats"' "$T/$name.jsonl"; then
+		stop_xdptop KILL
+		fail "$name" "xdptop printed no table (exit $XRC)" "$(cat "$T/$name.err")"
+		return
+	fi
+	in_a ping -c 4 -i 0.05 $B4 >"$T/$name-ping1.txt"
+	in_a ping -c 6 -i 0.05 $B2 >"$T/$name-ping2.txt"
+	sleep 0.5
+	stop_xdptop INT
+	if "$PY" - "$T/$name.jsonl" "$A4" "$B4" "$T/$name-ping1.txt" "$A2" "$B2" "$T/$name-ping2.txt" \
+		>"$T/$name.check" 2>&1 <<'PYEOF'
+import json, re, sys
+recs = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+stats = [i for i, r in enumerate(recs) if r["type"] == "stats"]
+start = stats[-2] + 1 if len(stats) > 1 else 0
+flows = [r for r in recs if r["type"] == "flow" and "end" in r] + \
+    [r for r in recs[start:stats[-1]] if r["type"] == "flow" and "end" not in r]
+bad = []
+for a, b, txt in (sys.argv[2:5], sys.argv[5:8]):
+    sent, got = map(int, re.search(r"(\d+) packets transmitted, (\d+) received",
+                                   open(txt).read()).groups())
+    f = [x for x in flows if x["proto"] == "icmp" and x["src"] == a and x["dst"] == b]
+    if len(f) != 1 or (f[0]["pkts_out"], f[0]["pkts_in"]) != (sent, got):
+        bad.append("%s->%s: ping %d/%d, xdptop %s" % (a, b, sent, got,
+                   [(x["pkts_out"], x["pkts_in"]) for x in f]))
+print("; ".join(bad) if bad else "both links' pings counted exactly, once each")
+sys.exit(1 if bad else 0)
+PYEOF
+	then
+		pass "$name" "$(cat "$T/$name.check")"
+	else
+		fail "$name" "$(cat "$T/$name.check")" "$(cat "$T/$name.err")"
+	fi
+}
+
 # --- main -------------------------------------------------------------------
 
 START=$(date +%s)
@@ -518,6 +574,8 @@ check_oracle pcap
 check_bulk 4
 check_bulk 2
 check_kill9
+check_two_interfaces xdp
+check_two_interfaces pcap
 check_mirror
 echo "note: kern tests took $(($(date +%s) - START)) s"
 summary

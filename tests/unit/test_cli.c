@@ -36,7 +36,7 @@ Test(cli, takes_defaults_from_one_place)
 	cr_assert_eq(p.o.max_flows, XDT_DEFAULT_MAX_FLOWS);
 	cr_assert_eq(p.o.interval_ns, XDT_DEFAULT_INTERVAL_NS);
 	cr_assert_eq(p.o.snaplen, XDT_DEFAULT_SNAPLEN);
-	cr_assert_null(p.o.ifname);
+	cr_assert_eq(p.o.n_ifnames, 0);
 }
 
 Test(cli, reads_fractional_seconds)
@@ -44,7 +44,8 @@ Test(cli, reads_fractional_seconds)
 	struct parsed p = PARSE("-i", "eth0", "--interval", "0.25", "--duration=3");
 
 	cr_assert_eq(p.rc, 0);
-	cr_assert_str_eq(p.o.ifname, "eth0");
+	cr_assert_eq(p.o.n_ifnames, 1);
+	cr_assert_str_eq(p.o.ifnames[0], "eth0");
 	cr_assert_eq(p.o.interval_ns, 250000000ULL);
 	cr_assert_eq(p.o.duration_ns, 3000000000ULL);
 }
@@ -134,4 +135,16 @@ Test(cli, keeps_afxdp_off_interfaces_that_are_not_mirrors)
 	cr_assert_eq(p.rc, -EINVAL);
 	p = PARSE("-r", "x.pcap", "--backend", "pcap");
 	cr_assert_eq(p.rc, -EINVAL);
+}
+
+Test(cli, takes_several_interfaces_but_one_mirror)
+{
+	struct parsed p = PARSE("-i", "eth0", "--interface", "eth1");
+
+	cr_assert_eq(p.rc, 0);
+	cr_assert_eq(p.o.n_ifnames, 2);
+	cr_assert_str_eq(p.o.ifnames[1], "eth1");
+	p = PARSE("-i", "span0", "-i", "span1", "--mirror");
+	cr_assert_eq(p.rc, -EINVAL);
+	cr_assert(strstr(p.err, "--mirror"), "%s", p.err);
 }
