@@ -26,13 +26,8 @@ __noinline int xdt_tc_account(struct __sk_buff *skb, struct kpkt *p)
 	r = kprefix_begin(p, &k, from_b, now, XDT_HOOK_TC_EGRESS);
 	if (!r)
 		return TC_ACT_UNSPEC;
-	len &= 0x3ff;
-	if (len > XDT_PREFIX_MAX)
-		len = XDT_PREFIX_MAX;
-	if (len && bpf_skb_load_bytes(skb, p->payload_off, r->data, len) == 0)
-		r->caplen = len;
-	bpf_ringbuf_submit(r, 0);
-	kstat(XDT_KSTAT_PREFIXES);
+	len = kprefix_bound(len);
+	kprefix_submit(r, len && !bpf_skb_load_bytes(skb, p->payload_off, r->data, len) ? len : 0);
 	return TC_ACT_UNSPEC;
 }
 

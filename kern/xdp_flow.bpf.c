@@ -52,13 +52,10 @@ __noinline int xdt_xdp_account(struct xdp_md *ctx, struct kpkt *p)
 	r = kprefix_begin(p, &k, from_b, now, XDT_HOOK_XDP);
 	if (!r)
 		return XDP_PASS;
-	len &= 0x3ff;
-	if (len > XDT_PREFIX_MAX)
-		len = XDT_PREFIX_MAX;
-	if (len && bpf_xdp_load_bytes(ctx, p->payload_off, r->data, (__u64)len) == 0)
-		r->caplen = len;
-	bpf_ringbuf_submit(r, 0);
-	kstat(XDT_KSTAT_PREFIXES);
+	len = kprefix_bound(len);
+	/* clang 14 keeps the bound only if the length is passed as 64-bit. */
+	kprefix_submit(r, len && !bpf_xdp_load_bytes(ctx, p->payload_off, r->data, (__u64)len)
+				  ? len : 0);
 	return XDP_PASS;
 }
 

@@ -253,4 +253,19 @@ static __always_inline struct xdt_prefix_rec *kprefix_begin(const struct kpkt *p
 	return r;
 }
 
+/* @len bounded so the verifier can see it fits in a record. */
+static __always_inline __u32 kprefix_bound(__u32 len)
+{
+	len &= 0x3ff;
+	return len > XDT_PREFIX_MAX ? XDT_PREFIX_MAX : len;
+}
+
+/* Send @r, whose data the hook copied (@copied bytes; 0 if the copy failed). */
+static __always_inline void kprefix_submit(struct xdt_prefix_rec *r, __u32 copied)
+{
+	r->caplen = copied;
+	bpf_ringbuf_submit(r, 0);
+	kstat(XDT_KSTAT_PREFIXES);
+}
+
 #endif
