@@ -35,7 +35,7 @@ BPF_SKELS := $(patsubst %,$(B)/kern/%.skel.h,$(BPF_PROGS))
 # Core: links libc (and libm) only, so unit tests and benchmarks need no privilege.
 CORE_SRCS := user/pkt/parse.c user/pkt/frag.c user/flow/table.c user/flow/tcp.c \
 	user/engine.c user/export/json.c user/util/log.c user/util/hash.c user/cli.c \
-	user/capture/iface.c
+	user/capture/iface.c $(wildcard user/dpi/*.c)
 APP_SRCS := user/main.c user/capture/pcap.c user/capture/kflow.c user/capture/xsk.c loader/loader.c \
 	loader/probe.c
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
