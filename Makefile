@@ -31,6 +31,8 @@ MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null)
 BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -Wall -Iinclude -Ikern -I/usr/include/$(MULTIARCH)
 BPF_PROGS := xdp_flow tc_flow
 BPF_SKELS := $(patsubst %,$(B)/kern/%.skel.h,$(BPF_PROGS))
+# Keep the objects the skeletons embed: they are what bpftool and tests inspect.
+.SECONDARY: $(patsubst %,$(B)/kern/%.bpf.o,$(BPF_PROGS))
 
 # Core: links libc (and libm) only, so unit tests and benchmarks need no privilege.
 CORE_SRCS := user/pkt/parse.c user/pkt/frag.c user/flow/table.c user/flow/tcp.c \
