@@ -47,7 +47,7 @@ BPF_HDRS := $(wildcard include/xdptop/*.h kern/lib/*.h)
 # Variant "" is the normal build in build/; "asan/" is ASan+UBSan in build/asan/.
 obj = $(patsubst %.c,$(B)/$(1)obj/%.o,$(2))
 
-.PHONY: all deps configure test check check-unit check-replay check-e2e check-live check-bpf check-kern run bench \
+.PHONY: all deps configure test check check-unit check-replay check-e2e check-live check-bpf check-kern check-fuzz fuzz run bench \
 	install uninstall clean asan format
 .DEFAULT_GOAL := all
 
@@ -146,7 +146,8 @@ SAN_ENV := ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 \
 test: deps
 	@$(MAKE) --no-print-directory WERROR=1 check
 
-check: $(B)/xdptop $(B)/asan/xdptop $(B)/tests/unit $(B)/asan/tests/unit $(B)/tests/bpf
+check: $(B)/xdptop $(B)/asan/xdptop $(B)/tests/unit $(B)/asan/tests/unit $(B)/tests/bpf \
+		$(FUZZ_TARGETS)
 	@sh tests/run-all.sh $(B)
 
 check-unit: $(B)/tests/unit $(B)/asan/tests/unit
@@ -166,6 +167,28 @@ check-live: $(B)/xdptop
 run: deps
 	@$(MAKE) --no-print-directory all
 	$(B)/xdptop --json --interval 2
+
+# libFuzzer harnesses: clang, ASan + UBSan, one binary per parser.
+FUZZ_PARSERS := http ssh dns tls
+FUZZ_TARGETS := $(B)/fuzz/fuzz_pkt $(patsubst %,$(B)/fuzz/fuzz_%,$(FUZZ_PARSERS))
+FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	$(CPPFLAGS_ALL)
+FUZZ_SECONDS ?= 60
+
+$(B)/fuzz/fuzz_pkt: tests/fuzz/fuzz_pkt.c $(CORE_SRCS) $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(FUZZ_CFLAGS) -o $@ $< $(CORE_SRCS) -lm
+
+$(B)/fuzz/fuzz_%: tests/fuzz/fuzz_dpi.c $(wildcard user/dpi/*.c) $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(FUZZ_CFLAGS) -DFUZZ_$(shell echo $* | tr a-z A-Z) -o $@ $< \
+		$(wildcard user/dpi/*.c)
+
+fuzz: $(FUZZ_TARGETS)
+	FUZZ_SECONDS=$(FUZZ_SECONDS) bash tests/fuzz/run.sh $(B)
+
+check-fuzz: $(FUZZ_TARGETS)
+	FUZZ_SECONDS=5 bash tests/fuzz/run.sh $(B)
 
 $(B)/bench/xdp_bench: bench/xdp_bench.c $(BPF_SKELS) $(HDRS) $(B)/config.mk
 	@mkdir -p $(dir $@)

@@ -73,6 +73,7 @@ script e2e env XDPTOP="$B/xdptop" bash tests/e2e/run.sh
 script live env XDPTOP="$B/xdptop" bash tests/live/run.sh
 script kern env XDPTOP="$B/xdptop" bash tests/kern/run.sh
 script docs env XDPTOP="$B/xdptop" bash tests/docs/run.sh
+script fuzz env FUZZ_SECONDS=5 bash tests/fuzz/run.sh "$B"
 
 echo "make test: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]
