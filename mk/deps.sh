@@ -5,11 +5,12 @@
 # and says what. Debian 12 (apt-get); other systems get the list to install by hand.
 set -eu
 
-# Build: compiler, libraries, clang + bpftool for the kernel programs. Test: criterion, the oracle (tshark) and the peers of
-# the end-to-end tests (tcpdump, curl, dig, dnsmasq, ping, python3 for http.server;
-# capinfos and mergecap come with tshark).
-PKGS="build-essential pkg-config libpcap-dev clang llvm libbpf-dev libxdp-dev bpftool
-libelf-dev zlib1g-dev
+# Build: compiler, libraries, clang + bpftool for the kernel programs, clang's
+# runtimes for libFuzzer. Test: criterion, the oracle (tshark) and the peers of the
+# end-to-end tests (tcpdump, curl, dig, dnsmasq, ping, python3 for http.server;
+# capinfos and mergecap come with tshark; ethtool turns offloads off).
+PKGS="build-essential pkg-config libpcap-dev clang llvm libclang-rt-dev libbpf-dev libxdp-dev
+bpftool libelf-dev zlib1g-dev
 libcriterion-dev tshark tcpdump curl bind9-dnsutils dnsmasq-base iputils-ping iproute2
 python3 coreutils ethtool"
 
