@@ -44,6 +44,13 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 HDRS := $(wildcard include/xdptop/*.h user/*.h user/*/*.h loader/*.h)
 BPF_HDRS := $(wildcard include/xdptop/*.h kern/lib/*.h)
 
+# libFuzzer harnesses: clang, ASan + UBSan, one binary per parser.
+FUZZ_PARSERS := http ssh dns tls
+FUZZ_TARGETS := $(B)/fuzz/fuzz_pkt $(patsubst %,$(B)/fuzz/fuzz_%,$(FUZZ_PARSERS))
+FUZZ_CFLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	$(CPPFLAGS_ALL)
+FUZZ_SECONDS ?= 60
+
 # Variant "" is the normal build in build/; "asan/" is ASan+UBSan in build/asan/.
 obj = $(patsubst %.c,$(B)/$(1)obj/%.o,$(2))
 
@@ -168,12 +175,6 @@ run: deps
 	@$(MAKE) --no-print-directory all
 	$(B)/xdptop --json --interval 2
 
-# libFuzzer harnesses: clang, ASan + UBSan, one binary per parser.
-FUZZ_PARSERS := http ssh dns tls
-FUZZ_TARGETS := $(B)/fuzz/fuzz_pkt $(patsubst %,$(B)/fuzz/fuzz_%,$(FUZZ_PARSERS))
-FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-	$(CPPFLAGS_ALL)
-FUZZ_SECONDS ?= 60
 
 $(B)/fuzz/fuzz_pkt: tests/fuzz/fuzz_pkt.c $(CORE_SRCS) $(HDRS)
 	@mkdir -p $(dir $@)

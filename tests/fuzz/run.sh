@@ -9,7 +9,14 @@ set -u
 B=${1:-build}
 secs=${FUZZ_SECONDS:-60}
 passed=0 failed=0
-for bin in "$B"/fuzz/fuzz_*; do
+shopt -s nullglob
+bins=("$B"/fuzz/fuzz_*)
+if [ ${#bins[@]} -eq 0 ]; then
+	echo "FAIL fuzz: no harness built in $B/fuzz (make check-fuzz builds them)"
+	echo "fuzz: 0 passed, 1 failed"
+	exit 1
+fi
+for bin in "${bins[@]}"; do
 	name=${bin##*/fuzz_}
 	corpus=$B/fuzz/corpus/$name
 	mkdir -p "$corpus"
