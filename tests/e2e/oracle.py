@@ -416,18 +416,19 @@ def describe(flow):
     return ", ".join("%s sent %d pkts/%d B" % (e, p, b) for e, (p, b) in sorted(flow.sent.items()))
 
 
-def compare(exp, flows, stats, problems):
+def group_flows(exp, flows, problems, with_last):
+    """xdptop's flow records by key; reports bad records and flows only one side has."""
     got = collections.defaultdict(list)
     for n, rec in flows:
         try:
             key, _, _ = xdptop_key(rec)
             rec["_first"] = parse_time(rec["first_seen"])
-            rec["_last"] = parse_time(rec["last_seen"])
+            if with_last:
+                rec["_last"] = parse_time(rec["last_seen"])
         except (KeyError, ValueError, TypeError) as e:
             problems.append("output line %d: bad flow record (%r): %s" % (n, e, json.dumps(rec)))
             continue
         got[key].append((n, rec))
-
     for key in sorted(set(exp.flows) - set(got), key=str):
         for fl in exp.flows[key]:
             problems.append("missing flow %s (first frame #%s; %s)"
@@ -435,6 +436,11 @@ def compare(exp, flows, stats, problems):
     for key in sorted(set(got) - set(exp.flows), key=str):
         for n, rec in got[key]:
             problems.append("extra flow %s (output line %d): %s" % (key, n, dumps(rec)))
+    return got
+
+
+def compare(exp, flows, stats, problems):
+    got = group_flows(exp, flows, problems, with_last=True)
 
     for key in sorted(set(got) & set(exp.flows), key=str):
         fls = exp.flows[key]
@@ -633,22 +639,7 @@ def load_live(path, problems):
 
 def compare_counts(exp, flows, problems):
     """Flow set, initiators and per-direction counters only."""
-    got = collections.defaultdict(list)
-    for n, rec in flows:
-        try:
-            key, _, _ = xdptop_key(rec)
-            rec["_first"] = parse_time(rec["first_seen"])
-        except (KeyError, ValueError, TypeError) as e:
-            problems.append("output line %d: bad flow record (%r): %s" % (n, e, json.dumps(rec)))
-            continue
-        got[key].append((n, rec))
-    for key in sorted(set(exp.flows) - set(got), key=str):
-        for fl in exp.flows[key]:
-            problems.append("missing flow %s (first frame #%s; %s)"
-                            % (key, fl.first_frame, describe(fl)))
-    for key in sorted(set(got) - set(exp.flows), key=str):
-        for n, rec in got[key]:
-            problems.append("extra flow %s (output line %d): %s" % (key, n, dumps(rec)))
+    got = group_flows(exp, flows, problems, with_last=False)
     for key in sorted(set(got) & set(exp.flows), key=str):
         fls = exp.flows[key]
         recs = sorted(got[key], key=lambda nr: (nr[1]["_first"], nr[0]))

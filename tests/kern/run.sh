@@ -160,12 +160,12 @@ start_servers() {
 # --- xdptop helpers ---------------------------------------------------------
 
 XPID=""
-# start_xdptop NAME ARGS...: xdptop -i xdt-ka0 ARGS in A, in the background;
+# start_xdptop NAME ARGS...: xdptop -i ${XIF:-xdt-ka0} ARGS in A, in the background;
 # stdout to $T/NAME.jsonl, stderr to $T/NAME.err. Waits for the first table.
 start_xdptop() {
 	local name=$1
 	shift
-	ip netns exec "$NA" "$XDPTOP" -i $IA "$@" >"$T/$name.jsonl" 2>"$T/$name.err" &
+	ip netns exec "$NA" "$XDPTOP" -i "${XIF:-$IA}" "$@" >"$T/$name.jsonl" 2>"$T/$name.err" &
 	XPID=$!
 	XDT_PIDS+=("$XPID")
 	xdt_wait 10 grep -qs '"type":"stats"' "$T/$name.jsonl"
@@ -257,6 +257,23 @@ refused_ended() {
 	[[ $(grep '"end":' "$1" | grep -c "\"dport\":$((HTTP_PORT + 1)),") -ge 2 ]]
 }
 
+# close_window NAME RC MSG: stop xdptop and the capture of a window, keep the
+# files; fails NAME (and returns 1) if the traffic or xdptop's exit went wrong.
+close_window() {
+	local name=$1 rc=$2 msg=$3
+	stop_xdptop INT
+	xdt_captures_stop "$name"
+	keep "$T/$name.pcap" "$T/$name.jsonl" "$T/$name.err"
+	if [[ $rc != 0 ]]; then
+		fail "$name" "traffic failed (harness problem, not xdptop): $msg"
+		return 1
+	fi
+	if [[ $XRC != 0 ]]; then
+		fail "$name" "xdptop exited $XRC after SIGINT" "$(cat "$T/$name.err")"
+		return 1
+	fi
+}
+
 # check_oracle BACKEND: one window, tcpdump around xdptop around the traffic.
 check_oracle() {
 	local be=$1 name=oracle-$1 out msg rc
@@ -277,17 +294,7 @@ check_oracle() {
 	local ended=ok
 	xdt_wait 12 refused_ended "$T/$name.jsonl" || ended=
 	sleep 0.3
-	stop_xdptop INT
-	xdt_captures_stop "$name"
-	keep "$T/$name.pcap" "$T/$name.jsonl" "$T/$name.err"
-	if [[ $rc != 0 ]]; then
-		fail "$name" "traffic failed (harness problem, not xdptop): $msg"
-		return
-	fi
-	if [[ $XRC != 0 ]]; then
-		fail "$name" "xdptop exited $XRC after SIGINT" "$(cat "$T/$name.err")"
-		return
-	fi
+	close_window "$name" $rc "$msg" || return
 	# How they ended: idle, as xdptop(8) "Flow timeouts" says (reported below).
 	local idle idle_rc=1
 	if [[ -z $ended ]]; then
@@ -443,13 +450,7 @@ check_mirror() {
 		fail "$name" "tcpdump did not start" "$(cat "$T/tcpdump-$name.out")"
 		return
 	fi
-	# Not through in_a: $! must be xdptop itself (ip netns exec execs it), or
-	# SIGINT would go to a subshell that ignores it.
-	ip netns exec "$NA" "$XDPTOP" -i $MB --mirror --backend afxdp --interval 0.5 \
-		>"$T/$name.jsonl" 2>"$T/$name.err" &
-	XPID=$!
-	XDT_PIDS+=("$XPID")
-	if ! xdt_wait 10 grep -qs '"type":"stats"' "$T/$name.jsonl"; then
+	if ! XIF=$MB start_xdptop "$name" --mirror --backend afxdp --interval 0.5; then
 		stop_xdptop KILL
 		xdt_captures_stop "$name"
 		fail "$name" "xdptop printed no table (exit $XRC)" "$(cat "$T/$name.err")"
@@ -458,17 +459,7 @@ check_mirror() {
 	msg=$(traffic 2>&1)
 	rc=$?
 	sleep 0.5
-	stop_xdptop INT
-	xdt_captures_stop "$name"
-	keep "$T/$name.pcap" "$T/$name.jsonl" "$T/$name.err"
-	if [[ $rc != 0 ]]; then
-		fail "$name" "traffic failed (harness problem, not xdptop): $msg"
-		return
-	fi
-	if [[ $XRC != 0 ]]; then
-		fail "$name" "xdptop exited $XRC after SIGINT" "$(cat "$T/$name.err")"
-		return
-	fi
+	close_window "$name" $rc "$msg" || return
 	out=$("$PY" "$ORACLE" --counts-only --expect tcp,udp,icmp,icmpv6,v4,v6,frag4,frag6 \
 		"$T/$name.pcap" "$T/$name.jsonl" 2>&1)
 	rc=$?
@@ -511,11 +502,7 @@ check_two_interfaces() {
 			return
 		fi
 	fi
-	ip netns exec "$NA" "$XDPTOP" -i $IA -i $I2A --backend "$be" --interval 0.5 \
-		>"$T/$name.jsonl" 2>"$T/$name.err" &
-	XPID=$!
-	XDT_PIDS+=("$XPID")
-	if ! xdt_wait 10 grep -qs '"type":"stats"' "$T/$name.jsonl"; then
+	if ! start_xdptop "$name" -i $I2A --backend "$be" --interval 0.5; then
 		stop_xdptop KILL
 		fail "$name" "xdptop printed no table (exit $XRC)" "$(cat "$T/$name.err")"
 		return
