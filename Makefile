@@ -34,7 +34,8 @@ BPF_SKELS := $(patsubst %,$(B)/kern/%.skel.h,$(BPF_PROGS))
 # Keep the objects the skeletons embed: they are what bpftool and tests inspect.
 .SECONDARY: $(patsubst %,$(B)/kern/%.bpf.o,$(BPF_PROGS))
 
-# Core: links libc (and libm) only, so unit tests and benchmarks need no privilege.
+# Core: links libc, libm and libcrypto (QUIC Initial keys) only, so unit tests and
+# benchmarks need no privilege.
 CORE_SRCS := user/pkt/parse.c user/pkt/frag.c user/flow/table.c user/flow/tcp.c \
 	user/engine.c user/export/json.c user/util/log.c user/util/hash.c user/cli.c \
 	user/capture/iface.c $(wildcard user/dpi/*.c)
@@ -80,11 +81,11 @@ $(B)/kern/%.skel.h: $(B)/kern/%.bpf.o
 # --- objects -------------------------------------------------------------------
 $(B)/obj/%.o: %.c $(HDRS) $(B)/config.mk
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS_ALL) $(PCAP_CFLAGS) $(CFLAGS) $(WARN) -c -o $@ $<
+	$(CC) $(CPPFLAGS_ALL) $(PCAP_CFLAGS) $(CRYPTO_CFLAGS) $(CFLAGS) $(WARN) -c -o $@ $<
 
 $(B)/asan/obj/%.o: %.c $(HDRS) $(B)/config.mk
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS_ALL) $(PCAP_CFLAGS) -O1 -g $(WARN) $(SAN) -c -o $@ $<
+	$(CC) $(CPPFLAGS_ALL) $(PCAP_CFLAGS) $(CRYPTO_CFLAGS) -O1 -g $(WARN) $(SAN) -c -o $@ $<
 
 # Only the loader includes skeletons.
 $(B)/obj/loader/%.o $(B)/asan/obj/loader/%.o: CPPFLAGS_ALL += -I$(B)/kern
@@ -109,7 +110,8 @@ $(B)/libxdt-core.a: $(call obj,,$(CORE_SRCS))
 $(B)/asan/libxdt-core.a: $(call obj,asan/,$(CORE_SRCS))
 	$(AR) rcs $@ $^
 
-APP_LIBS = $(PCAP_LIBS) $(BPF_LIBS) -lm
+CORE_LIBS = $(CRYPTO_LIBS) -lm
+APP_LIBS = $(PCAP_LIBS) $(BPF_LIBS) $(CORE_LIBS)
 
 $(B)/xdptop: $(call obj,,$(APP_SRCS)) $(B)/libxdt-core.a
 	$(CC) $(CFLAGS) -o $@ $^ $(APP_LIBS)
@@ -120,11 +122,11 @@ $(B)/asan/xdptop: $(call obj,asan/,$(APP_SRCS)) $(B)/asan/libxdt-core.a
 asan: $(B)/asan/xdptop
 
 $(B)/tests/unit: $(patsubst %.c,$(B)/tests/obj/%.o,$(UNIT_SRCS)) $(B)/libxdt-core.a
-	$(CC) -o $@ $^ $(CRITERION_LIBS) -lm
+	$(CC) -o $@ $^ $(CRITERION_LIBS) $(CORE_LIBS)
 
 $(B)/asan/tests/unit: $(patsubst %.c,$(B)/asan/tests/obj/%.o,$(UNIT_SRCS)) \
 		$(B)/asan/libxdt-core.a
-	$(CC) $(SAN) -o $@ $^ $(CRITERION_LIBS) -lm
+	$(CC) $(SAN) -o $@ $^ $(CRITERION_LIBS) $(CORE_LIBS)
 
 # BPF unit tests: crafted frames through the real programs (BPF_PROG_TEST_RUN).
 BPF_TEST_SRCS := $(wildcard tests/bpf/test_*.c)
@@ -143,7 +145,7 @@ check-kern: $(B)/xdptop
 $(B)/bench/engine_bench: bench/engine_bench.c $(B)/libxdt-core.a $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS_ALL) $(PCAP_CFLAGS) $(CFLAGS) $(WARN) -o $@ $< $(B)/libxdt-core.a \
-		$(PCAP_LIBS) -lm
+		$(PCAP_LIBS) $(CORE_LIBS)
 
 # --- tests ---------------------------------------------------------------------
 # Every suite runs even if an earlier one failed; the summary line is last.
@@ -178,12 +180,18 @@ run: deps
 
 $(B)/fuzz/fuzz_pkt: tests/fuzz/fuzz_pkt.c $(CORE_SRCS) $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CLANG) $(FUZZ_CFLAGS) -o $@ $< $(CORE_SRCS) -lm
+	$(CLANG) $(FUZZ_CFLAGS) -o $@ $< $(CORE_SRCS) $(CORE_LIBS)
 
-$(B)/fuzz/fuzz_%: tests/fuzz/fuzz_dpi.c $(wildcard user/dpi/*.c) $(HDRS)
+# A parser with its own harness file (tests/fuzz/fuzz_NAME.c) uses it; the others
+# share fuzz_dpi.c, built with -DFUZZ_NAME.
+$(B)/fuzz/fuzz_quic: tests/fuzz/fuzz_quic.c $(wildcard user/dpi/*.c) $(HDRS) $(B)/config.mk
+	@mkdir -p $(dir $@)
+	$(CLANG) $(FUZZ_CFLAGS) $(CRYPTO_CFLAGS) -o $@ $< $(wildcard user/dpi/*.c) $(CORE_LIBS)
+
+$(B)/fuzz/fuzz_%: tests/fuzz/fuzz_dpi.c $(wildcard user/dpi/*.c) $(HDRS) $(B)/config.mk
 	@mkdir -p $(dir $@)
 	$(CLANG) $(FUZZ_CFLAGS) -DFUZZ_$(shell echo $* | tr a-z A-Z) -o $@ $< \
-		$(wildcard user/dpi/*.c)
+		$(wildcard user/dpi/*.c) $(CORE_LIBS)
 
 fuzz: $(FUZZ_TARGETS)
 	FUZZ_SECONDS=$(FUZZ_SECONDS) bash tests/fuzz/run.sh $(B)

@@ -64,6 +64,24 @@ C
 command -v "${CLANG:-clang}" >/dev/null || fail "clang not found (needed for the BPF programs)"
 command -v "${BPFTOOL:-bpftool}" >/dev/null || fail "bpftool not found (needed for BPF skeletons)"
 
+# OpenSSL's libcrypto: HKDF and AES for decrypting QUIC Initial packets.
+CRYPTO_CFLAGS=$(pc --cflags libcrypto || true)
+CRYPTO_LIBS=$(pc --libs libcrypto || echo -lcrypto)
+compiles crypto "$CRYPTO_CFLAGS" "$CRYPTO_LIBS" <<'C' || fail "OpenSSL libcrypto 3 with EVP_KDF HKDF and AES-GCM not found (libssl-dev)"
+#include <openssl/core_names.h>
+#include <openssl/evp.h>
+#include <openssl/kdf.h>
+int main(void)
+{
+	EVP_KDF *k = EVP_KDF_fetch(NULL, OSSL_KDF_NAME_HKDF, NULL);
+	EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
+	int ok = k && c && EVP_DecryptInit_ex(c, EVP_aes_128_gcm(), NULL, NULL, NULL);
+	EVP_CIPHER_CTX_free(c);
+	EVP_KDF_free(k);
+	return !ok;
+}
+C
+
 CRITERION_CFLAGS=$(pc --cflags criterion || true)
 CRITERION_LIBS=$(pc --libs criterion || echo -lcriterion)
 HAVE_CRITERION=0
@@ -82,10 +100,12 @@ cat >"$out/config.mk" <<EOF2
 PCAP_CFLAGS := $PCAP_CFLAGS
 PCAP_LIBS := $PCAP_LIBS
 BPF_LIBS := $BPF_LIBS
+CRYPTO_CFLAGS := $CRYPTO_CFLAGS
+CRYPTO_LIBS := $CRYPTO_LIBS
 CRITERION_CFLAGS := $CRITERION_CFLAGS
 CRITERION_LIBS := $CRITERION_LIBS
 HAVE_CRITERION := $HAVE_CRITERION
 HAVE_SANITIZERS := $HAVE_SANITIZERS
 EOF2
-echo "configure: libpcap ok, libbpf+libxdp ok, criterion $([ $HAVE_CRITERION = 1 ] && echo ok || echo missing)," \
+echo "configure: libpcap ok, libbpf+libxdp ok, libcrypto ok, criterion $([ $HAVE_CRITERION = 1 ] && echo ok || echo missing)," \
 	"sanitizers $([ $HAVE_SANITIZERS = 1 ] && echo ok || echo missing)"

@@ -9,7 +9,7 @@ set -eu
 # runtimes for libFuzzer. Test: criterion, the oracle (tshark) and the peers of the
 # end-to-end tests (tcpdump, curl, dig, dnsmasq, ping, python3 for http.server;
 # capinfos and mergecap come with tshark; ethtool turns offloads off).
-PKGS="build-essential pkg-config libpcap-dev clang llvm libclang-rt-dev libbpf-dev libxdp-dev
+PKGS="build-essential pkg-config libpcap-dev libssl-dev clang llvm libclang-rt-dev libbpf-dev libxdp-dev
 bpftool libelf-dev zlib1g-dev
 libcriterion-dev tshark tcpdump curl bind9-dnsutils dnsmasq-base iputils-ping iproute2
 python3 coreutils ethtool"
