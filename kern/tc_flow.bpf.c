@@ -7,27 +7,45 @@
 
 #include "lib/flow.h"
 
+/* Copy @len payload bytes into a new record of the given kind and send it. */
+static __always_inline void tc_prefix_send(struct __sk_buff *skb, const struct kpkt *p,
+					   const struct xdt_flow_key *k, int from_b, __u64 now,
+					   __u32 len, const int handshake)
+{
+	struct xdt_prefix_rec *r = kprefix_begin(p, k, from_b, now, XDT_HOOK_TC_EGRESS,
+						 handshake);
+
+	if (!r)
+		return;
+	len = kprefix_bound(len, handshake);
+	kprefix_submit(r, len && !bpf_skb_load_bytes(skb, p->payload_off, r->data, len) ? len : 0);
+}
+
 /* Everything after parsing, verified once (see xdt_xdp_account). */
 __noinline int xdt_tc_account(struct __sk_buff *skb, struct kpkt *p)
 {
 	struct xdt_flow_key k = {};
-	struct xdt_prefix_rec *r;
 	struct xdt_kflow *f;
 	__u64 now = bpf_ktime_get_ns();
+	__u8 head[4] = {};
 	__u32 len;
-	int from_b = 0;
+	int from_b = 0, hs;
 
 	if (!skb || !p)
 		return TC_ACT_UNSPEC;
 	f = kflow_account(p, &k, &from_b, now);
-	len = kprefix_len(f, p, &k, from_b);
+	if (!kprefix_wanted(f, p, &k, from_b))
+		return TC_ACT_UNSPEC;
+	if (p->payload_len >= sizeof(head))
+		bpf_skb_load_bytes(skb, p->payload_off, head, sizeof(head));
+	hs = kprefix_is_handshake(f, p, head, from_b);
+	len = kprefix_claim(f, p, from_b, hs);
 	if (!len)
 		return TC_ACT_UNSPEC;
-	r = kprefix_begin(p, &k, from_b, now, XDT_HOOK_TC_EGRESS);
-	if (!r)
-		return TC_ACT_UNSPEC;
-	len = kprefix_bound(len);
-	kprefix_submit(r, len && !bpf_skb_load_bytes(skb, p->payload_off, r->data, len) ? len : 0);
+	if (hs)
+		tc_prefix_send(skb, p, &k, from_b, now, len, 1);
+	else
+		tc_prefix_send(skb, p, &k, from_b, now, len, 0);
 	return TC_ACT_UNSPEC;
 }
 

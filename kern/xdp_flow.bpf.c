@@ -19,20 +19,45 @@ struct {
  * for any packet description instead of once per path through the parser.
  * Returns the XDP verdict.
  */
+/* Copy @len payload bytes into a new record of the given kind and send it. */
+static __always_inline void xdp_prefix_send(struct xdp_md *ctx, const struct kpkt *p,
+					    const struct xdt_flow_key *k, int from_b, __u64 now,
+					    __u32 len, const int handshake)
+{
+	struct xdt_prefix_rec *r = kprefix_begin(p, k, from_b, now, XDT_HOOK_XDP, handshake);
+
+	if (!r)
+		return;
+	len = kprefix_bound(len, handshake);
+	/* clang 14 keeps the bound only if the length is passed as 64-bit. */
+	kprefix_submit(r, len && !bpf_xdp_load_bytes(ctx, p->payload_off, r->data, (__u64)len)
+				  ? len : 0);
+}
+
+/*
+ * Everything after parsing, in a global function: the verifier checks it once
+ * for any packet description instead of once per path through the parser.
+ * Returns the XDP verdict.
+ */
 __noinline int xdt_xdp_account(struct xdp_md *ctx, struct kpkt *p)
 {
 	void *data, *data_end;
 	struct xdt_flow_key k = {};
-	struct xdt_prefix_rec *r;
 	struct xdt_kflow *f;
 	__u64 now = bpf_ktime_get_ns();
+	__u8 head[4] = {};
 	__u32 len;
-	int from_b = 0;
+	int from_b = 0, hs;
 
 	if (!ctx || !p)
 		return XDP_PASS;
 	f = kflow_account(p, &k, &from_b, now);
-	len = kprefix_len(f, p, &k, from_b);
+	if (!kprefix_wanted(f, p, &k, from_b))
+		return cfg_mirror ? XDP_DROP : XDP_PASS;
+	if (p->payload_len >= sizeof(head))
+		bpf_xdp_load_bytes(ctx, p->payload_off, head, sizeof(head));
+	hs = kprefix_is_handshake(f, p, head, from_b);
+	len = kprefix_claim(f, p, from_b, hs);
 	if (!len)
 		return cfg_mirror ? XDP_DROP : XDP_PASS;
 	if (cfg_mirror) {
@@ -49,13 +74,10 @@ __noinline int xdt_xdp_account(struct xdp_md *ctx, struct kpkt *p)
 		kstat(XDT_KSTAT_REDIRECTED);
 		return bpf_redirect_map(&xdt_xsks, ctx->rx_queue_index, XDP_DROP);
 	}
-	r = kprefix_begin(p, &k, from_b, now, XDT_HOOK_XDP);
-	if (!r)
-		return XDP_PASS;
-	len = kprefix_bound(len);
-	/* clang 14 keeps the bound only if the length is passed as 64-bit. */
-	kprefix_submit(r, len && !bpf_xdp_load_bytes(ctx, p->payload_off, r->data, (__u64)len)
-				  ? len : 0);
+	if (hs)
+		xdp_prefix_send(ctx, p, &k, from_b, now, len, 1);
+	else
+		xdp_prefix_send(ctx, p, &k, from_b, now, len, 0);
 	return XDP_PASS;
 }
 

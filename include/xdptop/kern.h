@@ -29,13 +29,14 @@ struct xdt_kflow {
 	__u8 first_icmp_echo;	/* 0 no echo, 1 request, 2 reply */
 	__u8 fin_first_from_b;	/* valid once a FIN was seen: who sent the first */
 	__u8 fin_seen;
-	__u8 pad[3];
+	__u8 handshake;		/* bit d: endpoint d's prefixes are handshake-sized */
+	__u8 pad[2];
 };
 _Static_assert(sizeof(struct xdt_kflow) == 72, "xdt_kflow layout is shared with BPF");
 
 /* Ring-buffer record types. Every record starts with struct xdt_rec_hdr. */
 #define XDT_REC_PREFIX 1
-#define XDT_REC_VERSION 1
+#define XDT_REC_VERSION 2
 
 struct xdt_rec_hdr {
 	__u16 type;
@@ -43,10 +44,26 @@ struct xdt_rec_hdr {
 	__u32 len;		/* whole record, header included */
 };
 
-/* Longest payload prefix a record carries (--dpi-bytes is at most this). */
+/* Longest prefix of an ordinary payload a record carries (--dpi-bytes is at most this). */
 #define XDT_PREFIX_MAX 512
+/*
+ * Longest prefix of a handshake payload: a TCP payload that starts a TLS
+ * handshake record (and the next payloads of that direction, which continue a
+ * ClientHello too large for one segment), a QUIC long-header datagram, a DNS
+ * message. Their names may sit anywhere in the first kilobytes, so they are sent
+ * whole up to this bound, whatever --dpi-bytes says.
+ */
+#define XDT_PREFIX_HANDSHAKE 4096
 
-/* The first payload bytes of one of the first packets of a flow. */
+/* xdt_prefix_rec.flags */
+#define XDT_PREFIX_F_SEQ 0x01		/* tcp_seq is valid */
+#define XDT_PREFIX_F_HANDSHAKE 0x02	/* sized as a handshake prefix */
+
+/*
+ * The first payload bytes of one of the first packets of a flow. Two sizes are
+ * reserved: sizeof(struct xdt_prefix_rec) + XDT_PREFIX_MAX, or + XDT_PREFIX_HANDSHAKE;
+ * hdr.len says which, caplen how much of data[] is filled.
+ */
 struct xdt_prefix_rec {
 	struct xdt_rec_hdr hdr;
 	struct xdt_flow_key key;
@@ -55,9 +72,12 @@ struct xdt_prefix_rec {
 	__u16 caplen;		/* bytes of it in data[] */
 	__u8 from_b;		/* sent by endpoint b of the key */
 	__u8 hook;		/* XDT_HOOK_* that saw it */
-	__u8 data[XDT_PREFIX_MAX];
+	__u32 tcp_seq;		/* TCP: sequence number of data[0] */
+	__u8 flags;		/* XDT_PREFIX_F_* */
+	__u8 pad[3];
+	__u8 data[];
 };
-_Static_assert(sizeof(struct xdt_prefix_rec) == 8 + 40 + 8 + 8 + XDT_PREFIX_MAX,
+_Static_assert(sizeof(struct xdt_prefix_rec) == 8 + 40 + 8 + 8 + 8,
 	       "xdt_prefix_rec layout is shared with BPF");
 
 #define XDT_HOOK_XDP 1

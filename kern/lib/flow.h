@@ -55,7 +55,7 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 4 << 20);
+	__uint(max_entries, 8 << 20);
 } xdt_prefixes SEC(".maps");
 
 struct {
@@ -198,64 +198,110 @@ static __always_inline struct xdt_kflow *kflow_account(struct kpkt *p, struct xd
 }
 
 /*
- * Whether this packet's payload should go to userspace: one of the first
- * cfg_dpi_packets payload-carrying packets of its flow in its direction, and
- * userspace has not said it is done with the flow. The atomic counter makes
- * "at most cfg_dpi_packets" hold across CPUs.
+ * Whether this packet's payload may go to userspace: it carries payload, it is
+ * within the first cfg_dpi_packets of its flow and direction so far, and
+ * userspace has not said it is done with the flow. No side effects: the hook
+ * then looks at the first payload bytes and claims a slot with kprefix_claim().
  */
-static __always_inline __u32 kprefix_len(struct xdt_kflow *f, const struct kpkt *p,
-					 const struct xdt_flow_key *k, int from_b)
+static __always_inline int kprefix_wanted(struct xdt_kflow *f, const struct kpkt *p,
+					  const struct xdt_flow_key *k, int from_b)
 {
-	__u32 d = from_b & 1, len;
-
 	if (!f || p->payload_len == 0 || p->frag == KFRAG_LATER)
 		return 0;
-	if (f->prefixes[d] >= cfg_dpi_packets)
+	if (f->prefixes[from_b & 1] >= cfg_dpi_packets)
 		return 0;
-	if (bpf_map_lookup_elem(&xdt_done, k))
-		return 0;
+	return !bpf_map_lookup_elem(&xdt_done, k);
+}
+
+static __always_inline int kport_is_dns(__u16 port)
+{
+	return port == 53 || port == 5353 || port == 5355;
+}
+
+/*
+ * A handshake payload (see XDT_PREFIX_HANDSHAKE): @head holds its first 4 bytes
+ * (zero when it has fewer). A TCP direction that started with a TLS handshake
+ * record keeps handshake-sized prefixes, for a ClientHello split over segments.
+ */
+static __always_inline int kprefix_is_handshake(const struct xdt_kflow *f, const struct kpkt *p,
+						const __u8 *head, int from_b)
+{
+	if (p->proto == IPPROTO_TCP)
+		return (f->handshake >> (from_b & 1)) & 1 ||
+		       (head[0] == 0x16 && head[1] == 0x03 && head[2] <= 0x04);
+	if (p->proto == IPPROTO_UDP)
+		return kport_is_dns(p->sport) || kport_is_dns(p->dport) ||
+		       (head[0] & 0xc0) == 0xc0;	/* QUIC long header */
+	return 0;
+}
+
+/*
+ * Claim one of the direction's cfg_dpi_packets prefix slots. The atomic counter
+ * makes "at most cfg_dpi_packets" hold across CPUs. Returns the payload bytes to
+ * send (bounded for the record size), 0 when the slots are gone.
+ */
+static __always_inline __u32 kprefix_claim(struct xdt_kflow *f, const struct kpkt *p, int from_b,
+					   int handshake)
+{
+	__u32 d = from_b & 1, len = p->payload_len, max;
+
 	if (__sync_fetch_and_add(&f->prefixes[d], 1) >= cfg_dpi_packets)
 		return 0;
-	len = p->payload_len;
-	if (len > cfg_dpi_bytes)
-		len = cfg_dpi_bytes;
-	if (len > XDT_PREFIX_MAX)
-		len = XDT_PREFIX_MAX;
-	return len;
+	if (handshake) {
+		/* A plain store: losing a race only makes a later prefix smaller. */
+		if (p->proto == IPPROTO_TCP && !((f->handshake >> d) & 1))
+			f->handshake |= (__u8)(1 << d);
+		max = XDT_PREFIX_HANDSHAKE;
+	} else {
+		max = cfg_dpi_bytes < XDT_PREFIX_MAX ? cfg_dpi_bytes : XDT_PREFIX_MAX;
+	}
+	return len < max ? len : max;
 }
 
 /*
  * Reserve and fill a prefix record except its data; NULL if the ring is full.
+ * @handshake must be a constant at each call site: it picks the record size.
  * Records are submitted with default wake-ups: the kernel wakes the reader only
  * when it had caught up, so an idle reader sleeps in epoll and a busy one is never
  * woken per record. Prefixes come with new flows, not with every packet.
  */
 static __always_inline struct xdt_prefix_rec *kprefix_begin(const struct kpkt *p,
 							    const struct xdt_flow_key *k,
-							    int from_b, __u64 now, __u8 hook)
+							    int from_b, __u64 now, __u8 hook,
+							    const int handshake)
 {
+	__u32 size = sizeof(struct xdt_prefix_rec) +
+		     (handshake ? XDT_PREFIX_HANDSHAKE : XDT_PREFIX_MAX);
 	struct xdt_prefix_rec *r;
 
-	r = bpf_ringbuf_reserve(&xdt_prefixes, sizeof(*r), 0);
+	r = bpf_ringbuf_reserve(&xdt_prefixes, size, 0);
 	if (!r) {
 		kstat(XDT_KSTAT_RB_FULL);
 		return NULL;
 	}
 	r->hdr.type = XDT_REC_PREFIX;
 	r->hdr.version = XDT_REC_VERSION;
-	r->hdr.len = sizeof(*r);
+	r->hdr.len = size;
 	__builtin_memcpy(&r->key, k, sizeof(*k));
 	r->ts_ns = now;
 	r->payload_len = p->payload_len;
 	r->from_b = from_b;
 	r->hook = hook;
+	r->tcp_seq = p->tcp_seq;
+	r->flags = (p->proto == IPPROTO_TCP ? XDT_PREFIX_F_SEQ : 0) |
+		   (handshake ? XDT_PREFIX_F_HANDSHAKE : 0);
+	r->pad[0] = r->pad[1] = r->pad[2] = 0;
 	r->caplen = 0;
 	return r;
 }
 
-/* @len bounded so the verifier can see it fits in a record. */
-static __always_inline __u32 kprefix_bound(__u32 len)
+/* @len bounded so the verifier can see it fits in a record of that kind. */
+static __always_inline __u32 kprefix_bound(__u32 len, const int handshake)
 {
+	if (handshake) {
+		len &= 0x1fff;
+		return len > XDT_PREFIX_HANDSHAKE ? XDT_PREFIX_HANDSHAKE : len;
+	}
 	len &= 0x3ff;
 	return len > XDT_PREFIX_MAX ? XDT_PREFIX_MAX : len;
 }

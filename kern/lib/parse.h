@@ -38,6 +38,7 @@ struct kpkt {
 	__u32 frag_id;
 	__u32 payload_off;	/* from the start of the frame */
 	__u32 payload_len;	/* transport payload per the IP/TCP headers */
+	__u32 tcp_seq;		/* TCP: sequence number, host order */
 	__u16 sport;		/* host order */
 	__u16 dport;
 	__u16 vlan;
@@ -70,6 +71,7 @@ static __always_inline int kparse_l4(void *data, void *data_end, void *l4, __u32
 		p->sport = bpf_ntohs(th->source);
 		p->dport = bpf_ntohs(th->dest);
 		p->tcp_flags = ((__u8 *)th)[13];
+		p->tcp_seq = bpf_ntohl(th->seq);
 	} else if (p->proto == IPPROTO_UDP) {
 		struct udphdr *uh = l4;
 		__u32 ulen;

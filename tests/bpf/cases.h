@@ -343,8 +343,8 @@ BT_CASE case_ipv6_udp_reply(struct bt *t)
 	bt_expect_counts(&fl, 1, 88, 1, 60);
 	cr_expect_eq(fl.first_from_b, 1);
 	bt_expect_rec(t, 1, k, 0, 40, bt_tail(&f, 40));
-	cr_expect_eq(t->rec[0].from_b, 1);
-	cr_expect_eq(t->rec[0].payload_len, 12);
+	cr_expect_eq(t->rec[0].r.from_b, 1);
+	cr_expect_eq(t->rec[0].r.payload_len, 12);
 }
 
 BT_CASE case_ethernet_padding_not_counted(struct bt *t)
@@ -468,7 +468,7 @@ BT_CASE case_ping_to_self(struct bt *t)
 	cr_expect_eq(fl.first_from_b, 0);
 	cr_expect_eq(fl.first_icmp_echo, 1);
 	bt_expect_rec(t, 1, k, 1, 8, bt_tail(&f, 8));
-	cr_expect_eq(t->rec[0].from_b, 0);
+	cr_expect_eq(t->rec[0].r.from_b, 0);
 }
 
 /* An ICMP error: type, code, 4 unused bytes and @inner bytes of the offending packet. */
@@ -1278,7 +1278,7 @@ BT_CASE case_prefix_limit_per_direction(struct bt *t)
 			[XDT_KSTAT_PREFIXES] = 6);
 	cr_assert_eq(bt_drain(t), 6, "%d records, expected 3 per direction", t->nrec);
 	for (i = 0; i < 6; i++) {
-		int b = t->rec[i].from_b;
+		int b = t->rec[i].r.from_b;
 
 		want.n = 0;
 		if (b)
@@ -1289,6 +1289,89 @@ BT_CASE case_prefix_limit_per_direction(struct bt *t)
 	}
 	cr_expect_eq(from_a, 3);
 	cr_expect_eq(from_b, 3);
+}
+
+/* A payload whose first bytes are @head (@hn of them), then bt_payload bytes up to @n. */
+static inline void bt_payload_head(struct fb *f, const uint8_t *head, size_t hn, size_t n,
+				   uint8_t seed)
+{
+	fb_bytes(f, head, hn);
+	bt_payload(f, n - hn, seed);
+}
+
+static inline void bt_expect_handshake_rec(struct bt *t, int i, int handshake, uint32_t caplen)
+{
+	const struct xdt_prefix_rec *r = &t->rec[i].r;
+
+	cr_expect_eq(!!(r->flags & XDT_PREFIX_F_HANDSHAKE), handshake,
+		     "record %d: handshake flag %d, expected %d", i,
+		     !!(r->flags & XDT_PREFIX_F_HANDSHAKE), handshake);
+	cr_expect_eq(r->caplen, caplen, "record %d: caplen %u, expected %u", i, r->caplen, caplen);
+}
+
+/*
+ * Default cfg_dpi_bytes (256). A TCP direction that starts a TLS handshake record
+ * sends its prefixes whole (a ClientHello over two segments), with the sequence
+ * number; the other direction's plain payload is cut as usual.
+ */
+BT_CASE case_tls_handshake_prefixes_whole(struct bt *t)
+{
+	static const uint8_t tls[] = { 0x16, 0x03, 0x01, 0x07, 0xd0, 0x01 };
+	struct xdt_flow_key k = bt_key4(6, A4, 40000, B4, 443, 0);
+	struct fb f = { 0 }, g = { 0 }, h = { 0 };
+
+	fb_eth(&f, 0x0800);
+	fb_ipv4(&f, 6, A4, B4, 20 + 20 + 1400, 1, 0x4000);
+	fb_tcp(&f, 40000, 443, TCP_PSH | TCP_ACK, 0);
+	bt_payload_head(&f, tls, sizeof(tls), 1400, 1);
+	bt_send(t, &f);
+	fb_eth(&g, 0x0800);
+	bt_tcp4(&g, A4, 40000, B4, 443, TCP_PSH | TCP_ACK, 0, 600, 2);
+	bt_send(t, &g);
+	fb_eth(&h, 0x0800);
+	bt_tcp4(&h, B4, 443, A4, 40000, TCP_PSH | TCP_ACK, 0, 600, 3);
+	bt_send(t, &h);
+	cr_assert_eq(bt_drain(t), 3);
+	bt_expect_rec(t, 0, k, 0, 1400, bt_tail(&f, 1400));
+	bt_expect_rec(t, 1, k, 0, 600, bt_tail(&g, 600));
+	bt_expect_rec(t, 2, k, 1, 600, bt_tail(&h, 600));
+	bt_expect_handshake_rec(t, 0, 1, 1400);
+	bt_expect_handshake_rec(t, 1, 1, 600);
+	bt_expect_handshake_rec(t, 2, 0, BT_DEFAULT_DPI_BYTES);
+	cr_expect(t->rec[0].r.flags & XDT_PREFIX_F_SEQ);
+	cr_expect_eq(t->rec[0].r.tcp_seq, 1, "tcp_seq %u", t->rec[0].r.tcp_seq);
+}
+
+/* DNS by port and QUIC long headers are handshakes; a QUIC short header is not. */
+BT_CASE case_dns_and_quic_prefixes_whole(struct bt *t)
+{
+	static const uint8_t quic_long[] = { 0xc3, 0x00, 0x00, 0x00, 0x01 };
+	static const uint8_t quic_short[] = { 0x41, 0x00, 0x00, 0x00, 0x01 };
+	struct xdt_flow_key dns = bt_key4(17, A4, 40000, B4, 53, 0);
+	struct xdt_flow_key quic = bt_key4(17, A4, 40001, B4, 443, 0);
+	struct fb f = { 0 }, g = { 0 }, h = { 0 };
+
+	fb_eth(&f, 0x0800);
+	bt_udp4(&f, B4, 53, A4, 40000, 900, 1);
+	bt_send(t, &f);
+	fb_eth(&g, 0x0800);
+	fb_ipv4(&g, 17, A4, B4, 20 + 8 + 1200, 1, 0);
+	fb_udp(&g, 40001, 443, 8 + 1200);
+	bt_payload_head(&g, quic_long, sizeof(quic_long), 1200, 2);
+	bt_send(t, &g);
+	fb_eth(&h, 0x0800);
+	fb_ipv4(&h, 17, A4, B4, 20 + 8 + 1200, 1, 0);
+	fb_udp(&h, 40001, 443, 8 + 1200);
+	bt_payload_head(&h, quic_short, sizeof(quic_short), 1200, 3);
+	bt_send(t, &h);
+	cr_assert_eq(bt_drain(t), 3);
+	bt_expect_rec(t, 0, dns, 1, 900, bt_tail(&f, 900));
+	bt_expect_rec(t, 1, quic, 0, 1200, bt_tail(&g, 1200));
+	bt_expect_rec(t, 2, quic, 0, 1200, bt_tail(&h, 1200));
+	bt_expect_handshake_rec(t, 0, 1, 900);
+	bt_expect_handshake_rec(t, 1, 1, 1200);
+	bt_expect_handshake_rec(t, 2, 0, BT_DEFAULT_DPI_BYTES);
+	cr_expect(!(t->rec[1].r.flags & XDT_PREFIX_F_SEQ), "UDP has no sequence number");
 }
 
 /* Load with cfg_dpi_bytes = 32. */
@@ -1306,8 +1389,8 @@ BT_CASE case_prefix_capped_at_dpi_bytes(struct bt *t)
 	bt_send(t, &g);
 	bt_expect_rec(t, 0, k, 0, 100, bt_tail(&f, 100));
 	bt_expect_rec(t, 1, k, 1, 20, bt_tail(&g, 20));
-	cr_expect_eq(t->rec[0].caplen, 32);
-	cr_expect_eq(t->rec[1].caplen, 20);
+	cr_expect_eq(t->rec[0].r.caplen, 32);
+	cr_expect_eq(t->rec[1].r.caplen, 20);
 }
 
 /* Load with cfg_dpi_bytes = XDT_PREFIX_MAX. */
@@ -1321,7 +1404,7 @@ BT_CASE case_prefix_of_the_largest_size(struct bt *t)
 	bt_udp6(&f, V6_A, 5000, V6_B, 6000, 1200, 1);
 	bt_send(t, &f);
 	bt_expect_rec(t, 0, k, 0, 1200, bt_tail(&f, 1200));
-	cr_expect_eq(t->rec[0].caplen, XDT_PREFIX_MAX);
+	cr_expect_eq(t->rec[0].r.caplen, XDT_PREFIX_MAX);
 }
 
 BT_CASE case_no_prefix_once_done(struct bt *t)
@@ -1444,6 +1527,9 @@ BT_CASE case_no_prefix_once_done(struct bt *t)
 	  BT_CFG(.dpi_bytes = 32)) \
 	X(exports_a_prefix_of_the_largest_size, case_prefix_of_the_largest_size, \
 	  BT_CFG(.dpi_bytes = XDT_PREFIX_MAX)) \
-	X(exports_no_prefix_once_the_flow_is_done, case_no_prefix_once_done, NULL)
+	X(exports_no_prefix_once_the_flow_is_done, case_no_prefix_once_done, NULL) \
+	X(sends_tls_handshake_prefixes_whole_with_their_sequence_number, \
+	  case_tls_handshake_prefixes_whole, NULL) \
+	X(sends_dns_and_quic_long_header_prefixes_whole, case_dns_and_quic_prefixes_whole, NULL)
 
 #endif

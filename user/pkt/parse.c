@@ -102,6 +102,7 @@ static enum xdt_pkt_status parse_l4(const struct cur *c, size_t off, size_t l4_l
 			return bad(out, XDT_MAL_BAD_TCP_HEADER);
 		out->sport = rd16(p);
 		out->dport = rd16(p + 2);
+		out->tcp_seq = (uint32_t)p[4] << 24 | (uint32_t)p[5] << 16 | (uint32_t)p[6] << 8 | p[7];
 		out->tcp_flags = p[13];
 		break;
 	case IPPROTO_UDP_: {
@@ -142,7 +143,9 @@ static enum xdt_pkt_status parse_l4(const struct cur *c, size_t off, size_t l4_l
 		break;
 	}
 	out->payload_off = (uint32_t)(off + hlen);
-	out->payload_len = (uint32_t)(avail - hlen);
+	/* The capture may end inside the TCP options: then no payload was captured. */
+	out->payload_len = (uint32_t)(avail > hlen ? avail - hlen : 0);
+	out->payload_wire = (uint32_t)(l4_len - hlen);
 	return XDT_PKT_OK;
 }
 

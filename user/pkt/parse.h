@@ -91,6 +91,8 @@ struct xdt_pkt {
 	uint32_t l3_off;	/* offset of the IP/ARP header in the frame */
 	uint32_t payload_off;	/* offset of the transport payload */
 	uint32_t payload_len;	/* captured transport payload bytes at payload_off */
+	uint32_t payload_wire;	/* transport payload bytes per the IP/TCP/UDP headers */
+	uint32_t tcp_seq;	/* TCP: sequence number of the first payload byte */
 	uint8_t src[16];
 	uint8_t dst[16];
 };
