@@ -47,7 +47,7 @@ BPF_HDRS := $(wildcard include/xdptop/*.h kern/lib/*.h)
 
 # libFuzzer harnesses: clang, ASan + UBSan, one binary per parser.
 FUZZ_PARSERS := http ssh dns tls
-FUZZ_TARGETS := $(B)/fuzz/fuzz_pkt $(patsubst %,$(B)/fuzz/fuzz_%,$(FUZZ_PARSERS))
+FUZZ_TARGETS := $(B)/fuzz/fuzz_pkt $(B)/fuzz/fuzz_flow $(patsubst %,$(B)/fuzz/fuzz_%,$(FUZZ_PARSERS))
 FUZZ_CFLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	$(CPPFLAGS_ALL)
 FUZZ_SECONDS ?= 60
@@ -55,7 +55,7 @@ FUZZ_SECONDS ?= 60
 # Variant "" is the normal build in build/; "asan/" is ASan+UBSan in build/asan/.
 obj = $(patsubst %.c,$(B)/$(1)obj/%.o,$(2))
 
-.PHONY: all deps configure test check check-unit check-replay check-e2e check-live check-bpf check-kern check-fuzz fuzz run bench \
+.PHONY: all deps configure test check check-unit check-replay check-e2e check-live check-bpf check-kern check-dpi check-fuzz fuzz run bench \
 	install uninstall clean asan format
 .DEFAULT_GOAL := all
 
@@ -142,6 +142,9 @@ check-bpf: $(B)/tests/bpf
 check-kern: $(B)/xdptop
 	XDPTOP=$(B)/xdptop bash tests/kern/run.sh
 
+check-dpi: $(B)/xdptop
+	XDPTOP=$(B)/xdptop bash tests/dpi/run.sh
+
 $(B)/bench/engine_bench: bench/engine_bench.c $(B)/libxdt-core.a $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS_ALL) $(PCAP_CFLAGS) $(CFLAGS) $(WARN) -o $@ $< $(B)/libxdt-core.a \
@@ -181,6 +184,10 @@ run: deps
 $(B)/fuzz/fuzz_pkt: tests/fuzz/fuzz_pkt.c $(CORE_SRCS) $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CLANG) $(FUZZ_CFLAGS) -o $@ $< $(CORE_SRCS) $(CORE_LIBS)
+
+$(B)/fuzz/fuzz_flow: tests/fuzz/fuzz_flow.c $(CORE_SRCS) $(HDRS) $(B)/config.mk
+	@mkdir -p $(dir $@)
+	$(CLANG) $(FUZZ_CFLAGS) $(CRYPTO_CFLAGS) -o $@ $< $(CORE_SRCS) $(CORE_LIBS)
 
 # A parser with its own harness file (tests/fuzz/fuzz_NAME.c) uses it; the others
 # share fuzz_dpi.c, built with -DFUZZ_NAME.

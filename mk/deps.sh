@@ -8,11 +8,14 @@ set -eu
 # Build: compiler, libraries, clang + bpftool for the kernel programs, clang's
 # runtimes for libFuzzer. Test: criterion, the oracle (tshark) and the peers of the
 # end-to-end tests (tcpdump, curl, dig, dnsmasq, ping, python3 for http.server;
-# capinfos and mergecap come with tshark; ethtool turns offloads off).
+# capinfos and mergecap come with tshark; ethtool turns offloads off), and the real
+# clients and servers of the DPI tests (openssl, ssh/sshd, nginx, ngtcp2's gtlsclient
+# and gtlsserver) with tcpreplay to replay their captures live.
 PKGS="build-essential pkg-config libpcap-dev libssl-dev clang llvm libclang-rt-dev libbpf-dev libxdp-dev
 bpftool libelf-dev zlib1g-dev
 libcriterion-dev tshark tcpdump curl bind9-dnsutils dnsmasq-base iputils-ping iproute2
-python3 coreutils ethtool"
+python3 coreutils ethtool openssl openssh-client openssh-server nginx ngtcp2-client
+ngtcp2-server tcpreplay"
 
 missing=
 for p in $PKGS; do
@@ -37,5 +40,16 @@ echo "deps: installing:$missing"
 export DEBIAN_FRONTEND=noninteractive
 # A fresh machine may have no package lists yet; update once, then install.
 apt-get update -q
+# Test peers (nginx, sshd) are started by the tests, inside network namespaces; keep
+# their packages from starting them on the host while installing.
+policy=/usr/sbin/policy-rc.d
+own_policy=0
+if [ ! -e "$policy" ]; then
+	printf '#!/bin/sh\nexit 101\n' >"$policy"
+	chmod 755 "$policy"
+	own_policy=1
+fi
 # shellcheck disable=SC2086
-apt-get install -y -q --no-install-recommends $missing
+apt-get install -y -q --no-install-recommends $missing || rc=$?
+[ "$own_policy" = 1 ] && rm -f "$policy"
+exit "${rc:-0}"

@@ -9,6 +9,8 @@
 #   e2e       real traffic in network namespaces, checked against tshark
 #   live      live capture on a veth, checked against interface counters and clients
 #   kern      xdp and pcap backends live against tshark, 1 GB prefix bound, kill -9
+#   dpi       real clients and servers (TLS, HTTP, DNS, SSH, QUIC) captured; names from
+#             xdptop -r and from the xdp backend (replayed live) against tshark
 #   docs      --help, xdptop(8) and the option parser know the same flags
 set -u
 B=${1:-build}
@@ -72,6 +74,7 @@ script replay env XDPTOP="$B/xdptop" XDPTOP_ASAN="$B/asan/xdptop" bash tests/rep
 script e2e env XDPTOP="$B/xdptop" bash tests/e2e/run.sh
 script live env XDPTOP="$B/xdptop" bash tests/live/run.sh
 script kern env XDPTOP="$B/xdptop" bash tests/kern/run.sh
+script dpi env XDPTOP="$B/xdptop" bash tests/dpi/run.sh
 script docs env XDPTOP="$B/xdptop" bash tests/docs/run.sh
 script fuzz env FUZZ_SECONDS=5 bash tests/fuzz/run.sh "$B"
 

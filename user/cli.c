@@ -18,6 +18,7 @@ enum {
 	OPT_DPI_BYTES,
 	OPT_PROBE,
 	OPT_MIRROR,
+	OPT_NO_DPI,
 };
 
 static const struct option long_opts[] = {
@@ -33,6 +34,7 @@ static const struct option long_opts[] = {
 	{ "dpi-bytes", required_argument, NULL, OPT_DPI_BYTES },
 	{ "probe", no_argument, NULL, OPT_PROBE },
 	{ "mirror", no_argument, NULL, OPT_MIRROR },
+	{ "no-dpi", no_argument, NULL, OPT_NO_DPI },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -50,7 +52,7 @@ void xdt_cli_usage(FILE *out)
 	      "                         default route); repeat for more interfaces\n"
 	      "  -r, --read FILE        replay a pcap or pcapng capture (\"-\" reads stdin)\n"
 	      "      --snaplen BYTES    pcap backend: bytes kept of each packet, 64-262144\n"
-	      "                         (default 512)\n"
+	      "                         (default 4352: a whole TLS/QUIC handshake payload)\n"
 	      "      --backend NAME     live: auto (default), xdp, afxdp or pcap. xdp counts\n"
 	      "                         every packet in the kernel (XDP ingress, TC egress)\n"
 	      "                         and sends userspace only payload prefixes; auto uses\n"
@@ -59,11 +61,16 @@ void xdt_cli_usage(FILE *out)
 	      "                         traffic no local socket needs: the afxdp backend\n"
 	      "                         counts in XDP, passes only payload prefixes to\n"
 	      "                         AF_XDP sockets and drops the rest (pcap: promiscuous)\n"
-	      "      --dpi-packets N    xdp/afxdp: payload prefixes per flow and direction,\n"
-	      "                         0-64 (default 4)\n"
-	      "      --dpi-bytes N      xdp/afxdp: bytes per prefix, 1-512 (default 256)\n"
 	      "      --probe            print what this kernel supports and which backend\n"
 	      "                         auto would choose, then exit\n"
+	      "\n"
+	      "Application detection (TLS, HTTP, DNS, SSH, QUIC, ...; every backend):\n"
+	      "      --dpi-packets N    payloads looked at per flow and direction, 0-64\n"
+	      "                         (default 4)\n"
+	      "      --dpi-bytes N      bytes looked at per payload, 1-512 (default 256);\n"
+	      "                         TLS, QUIC and DNS handshakes get up to 4096\n"
+	      "      --no-dpi           no application detection (no payload leaves the\n"
+	      "                         kernel with the xdp and afxdp backends)\n"
 	      "\n"
 	      "Output (JSON lines on stdout, schema in xdptop(8)):\n"
 	      "      --json             JSON lines output; currently the only output mode\n"
@@ -260,6 +267,9 @@ int xdt_cli_parse(int argc, char **argv, struct xdt_opts *o, FILE *err)
 			break;
 		case OPT_MIRROR:
 			o->mirror = 1;
+			break;
+		case OPT_NO_DPI:
+			o->no_dpi = 1;
 			break;
 		case 'v':
 			o->verbosity++;

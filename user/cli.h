@@ -7,7 +7,8 @@
 #include <stdio.h>
 
 #define XDT_DEFAULT_MAX_FLOWS 65536
-#define XDT_DEFAULT_SNAPLEN 512
+/* A handshake payload (XDT_PREFIX_HANDSHAKE, 4096) and the headers before it. */
+#define XDT_DEFAULT_SNAPLEN 4352
 #define XDT_DEFAULT_INTERVAL_NS 1000000000ULL
 #define XDT_DEFAULT_DPI_PACKETS 4
 #define XDT_DEFAULT_DPI_BYTES 256
@@ -31,8 +32,9 @@ struct xdt_opts {
 	size_t max_flows;
 	int snaplen;
 	enum xdt_backend backend;
-	unsigned int dpi_packets;	/* kernel backends: prefixes per flow and direction */
-	unsigned int dpi_bytes;		/* bytes per prefix */
+	unsigned int dpi_packets;	/* payloads looked at per flow and direction */
+	unsigned int dpi_bytes;		/* bytes per ordinary payload */
+	int no_dpi;
 	int probe;
 	int mirror;		/* the interface is a SPAN/TAP port: no local traffic */
 	int verbosity;		/* -v adds, -q subtracts */

@@ -7,11 +7,17 @@
 #include "pkt/frag.h"
 
 #define EXPIRE_EVERY_NS 1000000000ULL
+#define PDNS_ENTRIES 16384
 
 struct xdt_engine {
 	struct xdt_flow_table *flows;
 	struct xdt_frag_cache *frags;
 	struct xdt_engine_stats stats;
+	struct xdt_dpi_opts dpi;
+	struct xdt_dpi_stats dpi_stats;
+	struct xdt_pdns *pdns;
+	xdt_dpi_done_fn on_dpi_done;
+	void *ctx;
 	uint64_t now_ns;
 	uint64_t last_expire_ns;
 };
@@ -26,6 +32,13 @@ struct xdt_engine *xdt_engine_new(const struct xdt_engine_opts *opts)
 	e->flows = xdt_flow_table_new(opts->max_flows, opts->seed, opts->on_flow_end, opts->ctx);
 	if (!e->flows)
 		goto fail;
+	xdt_flow_table_set_app_free(e->flows, xdt_app_free);
+	e->pdns = xdt_pdns_new(PDNS_ENTRIES, opts->seed);
+	if (!e->pdns)
+		goto fail;
+	e->dpi = opts->dpi;
+	e->on_dpi_done = opts->on_dpi_done;
+	e->ctx = opts->ctx;
 	e->frags = xdt_frag_cache_new(opts->frag_slots ? opts->frag_slots : 4096, opts->seed);
 	if (!e->frags)
 		goto fail;
@@ -43,6 +56,7 @@ void xdt_engine_free(struct xdt_engine *e)
 		return;
 	xdt_frag_cache_free(e->frags);
 	xdt_flow_table_free(e->flows);
+	xdt_pdns_free(e->pdns);
 	free(e);
 }
 
@@ -56,10 +70,42 @@ void xdt_engine_tick(struct xdt_engine *e, uint64_t now_ns)
 	xdt_flow_table_expire(e->flows, e->now_ns);
 }
 
+/* The addresses a response gave, under the name that was asked for. */
+static void pdns_learn(struct xdt_pdns *c, const struct xdt_dns_msg *r, uint64_t now_ns)
+{
+	const char *qname = xdt_dns_msg_str(r, 1);
+	int i;
+
+	if (r->rcode)
+		return;
+	for (i = 0; i < r->n_answers; i++) {
+		if (r->an[i].type == XDT_DNS_TYPE_A)
+			xdt_pdns_put(c, 4, r->an[i].addr, qname, now_ns);
+		else if (r->an[i].type == XDT_DNS_TYPE_AAAA)
+			xdt_pdns_put(c, 6, r->an[i].addr, qname, now_ns);
+	}
+}
+
+static void dpi_feed(struct xdt_engine *e, struct xdt_flow *f, const struct xdt_dpi_payload *pl)
+{
+	struct xdt_app *a;
+	int done = xdt_dpi_feed(&e->dpi_stats, f, pl);
+
+	a = f->app;
+	if (a && (a->proto == XDT_APP_DNS || a->proto == XDT_APP_MDNS ||
+		  a->proto == XDT_APP_LLMNR) && a->u.dns->response && !a->u.dns->learnt) {
+		pdns_learn(e->pdns, a->u.dns->response, e->now_ns);
+		a->u.dns->learnt = 1;
+	}
+	if (done && e->on_dpi_done)
+		e->on_dpi_done(f, e->ctx);
+}
+
 void xdt_engine_packet(struct xdt_engine *e, int link, const uint8_t *buf, size_t caplen,
 		       size_t wirelen, uint64_t ts_ns)
 {
 	struct xdt_flow_pkt fp;
+	struct xdt_flow *f;
 	struct xdt_pkt p;
 
 	e->stats.packets++;
@@ -105,7 +151,28 @@ void xdt_engine_packet(struct xdt_engine *e, int link, const uint8_t *buf, size_
 		fp.from_a = fp.icmp_echo != 2;
 	fp.bytes = p.ip_bytes;
 	fp.ts_ns = ts_ns;
-	xdt_flow_table_update(e->flows, &fp);
+	f = xdt_flow_table_update(e->flows, &fp);
+	if (f && p.payload_wire && p.frag != XDT_FRAG_LATER && (p.proto == 6 || p.proto == 17)) {
+		struct xdt_dpi_payload pl = {
+			.data = buf + p.payload_off,
+			.wire_len = p.payload_wire,
+			.tcp_seq = p.tcp_seq,
+			.from_b = !fp.from_a,
+			.has_seq = p.proto == 6,
+		};
+
+		pl.caplen = xdt_dpi_budget(&e->dpi, f, pl.from_b, pl.data, p.payload_len,
+					   p.payload_wire);
+		if (pl.caplen)
+			dpi_feed(e, f, &pl);
+	}
+}
+
+void xdt_engine_prefix(struct xdt_engine *e, struct xdt_flow *f, const struct xdt_dpi_payload *pl)
+{
+	if (!e->dpi.enabled)
+		return;
+	dpi_feed(e, f, pl);
 }
 
 uint64_t xdt_engine_now(const struct xdt_engine *e)
@@ -121,6 +188,21 @@ struct xdt_flow_table *xdt_engine_flows(struct xdt_engine *e)
 const struct xdt_engine_stats *xdt_engine_stats(const struct xdt_engine *e)
 {
 	return &e->stats;
+}
+
+const struct xdt_dpi_stats *xdt_engine_dpi_stats(const struct xdt_engine *e)
+{
+	return &e->dpi_stats;
+}
+
+const struct xdt_pdns *xdt_engine_pdns(const struct xdt_engine *e)
+{
+	return e->pdns;
+}
+
+const struct xdt_dpi_opts *xdt_engine_dpi_opts(const struct xdt_engine *e)
+{
+	return &e->dpi;
 }
 
 struct xdt_engine_stats *xdt_engine_stats_mut(struct xdt_engine *e)

@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include <stddef.h>
 
+#include "dpi/dpi.h"
+#include "dpi/pdns.h"
 #include "flow/table.h"
 #include "pkt/parse.h"
 
@@ -24,12 +26,17 @@ struct xdt_engine_stats {
 	uint64_t frag_unattributed;	/* later fragments whose first was not seen */
 };
 
+/* Called when DPI has all it wants of @f: a kernel backend stops its prefixes. */
+typedef void (*xdt_dpi_done_fn)(const struct xdt_flow *f, void *ctx);
+
 struct xdt_engine_opts {
 	size_t max_flows;
 	unsigned int frag_slots;
 	uint64_t seed;
 	xdt_flow_end_fn on_flow_end;	/* called before a flow leaves the table */
 	void *ctx;
+	struct xdt_dpi_opts dpi;
+	xdt_dpi_done_fn on_dpi_done;	/* may be NULL */
 };
 
 struct xdt_engine;
@@ -42,6 +49,12 @@ void xdt_engine_free(struct xdt_engine *e);
 void xdt_engine_packet(struct xdt_engine *e, int link, const uint8_t *buf, size_t caplen,
 		       size_t wirelen, uint64_t ts_ns);
 
+/*
+ * A payload prefix the kernel sent for flow key @k (a kernel backend): counts it
+ * on the flow and gives it to DPI. @f is the flow if the caller has it, or NULL.
+ */
+void xdt_engine_prefix(struct xdt_engine *e, struct xdt_flow *f, const struct xdt_dpi_payload *pl);
+
 /* Advance the clock to @now_ns: expires idle flows (at most once a second). */
 void xdt_engine_tick(struct xdt_engine *e, uint64_t now_ns);
 
@@ -50,6 +63,10 @@ uint64_t xdt_engine_now(const struct xdt_engine *e);
 
 struct xdt_flow_table *xdt_engine_flows(struct xdt_engine *e);
 const struct xdt_engine_stats *xdt_engine_stats(const struct xdt_engine *e);
+const struct xdt_dpi_stats *xdt_engine_dpi_stats(const struct xdt_engine *e);
+const struct xdt_dpi_opts *xdt_engine_dpi_opts(const struct xdt_engine *e);
+/* Names learnt from DNS answers (passive DNS). */
+const struct xdt_pdns *xdt_engine_pdns(const struct xdt_engine *e);
 
 /* For kernel backends, which count packets in the kernel and store totals here. */
 struct xdt_engine_stats *xdt_engine_stats_mut(struct xdt_engine *e);

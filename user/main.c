@@ -70,10 +70,20 @@ static void on_flow_end(const struct xdt_flow *f, void *ctx)
 {
 	struct app *a = ctx;
 
-	xdt_json_flow(stdout, f, a->e ? xdt_engine_now(a->e) : f->last_ns);
+	xdt_json_flow(stdout, f, a->e ? xdt_engine_now(a->e) : f->last_ns,
+		      a->e ? xdt_engine_pdns(a->e) : NULL);
 	/* Idle in userspace means idle in the kernel too: free its map entry. */
-	if (a->kr && f->end == XDT_END_IDLE)
-		xdt_kflow_forget(a->kr, &f->key);
+	if (a->kr && (f->end == XDT_END_IDLE || (f->app && f->app->done)))
+		xdt_kflow_forget(a->kr, &f->key, f->end == XDT_END_IDLE);
+}
+
+/* DPI has what it wants: the kernel need not send this flow's payloads any more. */
+static void on_dpi_done(const struct xdt_flow *f, void *ctx)
+{
+	struct app *a = ctx;
+
+	if (a->kr)
+		xdt_kflow_done(a->kr, &f->key);
 }
 
 static int output_ok(void)
@@ -284,6 +294,7 @@ struct kern_live {
 static void on_xsk_frame(const uint8_t *data, size_t len, void *ctx)
 {
 	struct kern_live *k = ctx;
+	struct xdt_dpi_payload pl;
 	struct xdt_flow_key key;
 	struct xdt_pkt p;
 	uint8_t from_a;
@@ -292,7 +303,15 @@ static void on_xsk_frame(const uint8_t *data, size_t len, void *ctx)
 		return;
 	xdt_flow_key_make(&key, p.family, p.proto, p.vlan, p.src, p.sport, p.dst, p.dport,
 			  &from_a);
-	xdt_kflow_note_prefix(k->kr, &key, !from_a);
+	pl = (struct xdt_dpi_payload){
+		.data = data + p.payload_off,
+		.caplen = p.payload_len,
+		.wire_len = p.payload_wire,
+		.tcp_seq = p.tcp_seq,
+		.from_b = !from_a,
+		.has_seq = p.proto == 6,
+	};
+	xdt_kflow_note_prefix(k->kr, &key, &pl);
 }
 
 static int kern_read(void *ctx, int max_wait_ms)
@@ -330,6 +349,7 @@ static void kern_refresh(void *ctx, struct xdt_capture_stats *cs)
 	cs->prefix_lost = ks->prefix_lost;
 	cs->map_full = ks->map_full;
 	cs->redirected = ks->redirected;
+	cs->done_marked = ks->done_marked;
 }
 
 static void kern_drain(void *ctx)
@@ -350,7 +370,7 @@ static int run_kernel(const struct xdt_opts *o, const char *const *ifnames, unsi
 		.ifnames = ifnames,
 		.n_ifnames = n,
 		.max_flows = o->max_flows,
-		.dpi_packets = o->dpi_packets,
+		.dpi_packets = o->no_dpi ? 0 : o->dpi_packets,
 		.dpi_bytes = o->dpi_bytes,
 		.mirror = o->mirror,
 	};
@@ -469,6 +489,10 @@ int main(int argc, char **argv)
 	eo.seed = xdt_hash_seed();
 	eo.on_flow_end = on_flow_end;
 	eo.ctx = &a;
+	eo.dpi.enabled = !o.no_dpi;
+	eo.dpi.packets = o.dpi_packets;
+	eo.dpi.bytes = o.dpi_bytes;
+	eo.on_dpi_done = on_dpi_done;
 	a.e = xdt_engine_new(&eo);
 	if (!a.e) {
 		xdt_err("cannot allocate a table for %zu flows: %s", o.max_flows, strerror(errno));

@@ -2,7 +2,8 @@
 /*
  * libFuzzer: the frame decoder and the engine behind it. The first input byte
  * picks the link type, the rest is the frame; frames go through the whole
- * userspace path (decoder, fragment cache, flow table) so state bugs show too.
+ * userspace path (decoder, fragment cache, flow table, application detection with
+ * the largest budget) so state bugs show too.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -22,7 +23,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static uint64_t ts;
 
 	if (!e) {
-		struct xdt_engine_opts o = { .max_flows = 64, .frag_slots = 16, .seed = 1 };
+		struct xdt_engine_opts o = {
+			.max_flows = 64, .frag_slots = 16, .seed = 1,
+			.dpi = { .enabled = 1, .packets = 64, .bytes = 512 },
+		};
 
 		e = xdt_engine_new(&o);
 		if (!e)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <criterion/criterion.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "engine.h"
 #include "export/json.h"
@@ -48,9 +49,64 @@ Test(json, writes_the_initiator_first_and_every_documented_member)
 		"\"pkts_in\":0,\"bytes_in\":0,\"bps_out\":30.0,\"bps_in\":0.0,\"vlan\":42}\n"
 		"{\"type\":\"stats\",\"packets\":1,\"parsed\":1,\"unsupported\":0,\"malformed\":0,"
 		"\"malformed_by_reason\":{},\"fragments_unattributed\":0,\"flows\":1,"
-		"\"flows_total\":1,\"flows_expired\":0,\"flows_evicted\":0,\"flows_reused\":0}\n");
+		"\"flows_total\":1,\"flows_expired\":0,\"flows_evicted\":0,\"flows_reused\":0,"
+		"\"dpi\":{\"enabled\":false,\"payloads\":0,\"bytes\":0,\"identified\":0,"
+		"\"malformed\":0,\"stream_overflow\":0,\"no_memory\":0,\"quic_initials\":0,"
+		"\"quic_auth_failed\":0,\"dns_names\":0}}\n");
 	free(out);
 	xdt_engine_free(e);
+}
+
+static char *render_flow(const struct xdt_flow *fl, const struct xdt_pdns *names)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	xdt_json_flow(f, fl, fl->last_ns, names);
+	fclose(f);
+	return buf;
+}
+
+/* Names come from the network: a quote or backslash in them must not end the string. */
+Test(json, escapes_what_a_peer_put_in_a_name)
+{
+	uint8_t c[16] = { 10, 213, 0, 1 }, s[16] = { 10, 213, 0, 2 }, from_a;
+	struct xdt_flow fl = { 0 };
+	char *out;
+
+	xdt_flow_key_make(&fl.key, XDT_FAM_IPV4, 6, 0, c, 40000, s, 443, &from_a);
+	fl.init_is_a = 1;
+	fl.app = calloc(1, sizeof(*fl.app));
+	cr_assert_not_null(fl.app);
+	fl.app->proto = XDT_APP_TLS;
+	fl.app->have[0] = XDT_HAVE_OK;
+	fl.app->u.tls[0].handshake = XDT_TLS_CLIENT_HELLO;
+	fl.app->u.tls[0].max_version = 0x0304;
+	strcpy(fl.app->u.tls[0].sni, "a\"b\\c");
+	out = render_flow(&fl, NULL);
+	cr_expect(strstr(out, ",\"app\":{\"proto\":\"tls\",\"by\":\"payload\",\"sni\":\"a\\\"b\\\\c\","
+			      "\"tls_offered\":\"1.3\"}"), "%s", out);
+	free(out);
+	xdt_app_free(fl.app);
+}
+
+Test(json, labels_endpoints_with_names_dns_gave_them)
+{
+	uint8_t c[16] = { 10, 213, 0, 1 }, s[16] = { 10, 213, 0, 9 }, from_a;
+	struct xdt_pdns *names = xdt_pdns_new(64, 1);
+	struct xdt_flow fl = { 0 };
+	char *out;
+
+	cr_assert_not_null(names);
+	xdt_flow_key_make(&fl.key, XDT_FAM_IPV4, 17, 0, c, 40000, s, 9999, &from_a);
+	fl.init_is_a = 1;
+	xdt_pdns_put(names, 4, s, "www.xdt.test", 1);
+	out = render_flow(&fl, names);
+	cr_expect(strstr(out, ",\"dst_name\":\"www.xdt.test\""), "%s", out);
+	cr_expect_null(strstr(out, "src_name"), "%s", out);
+	free(out);
+	xdt_pdns_free(names);
 }
 
 Test(json, names_arp_and_other_protocols)

@@ -50,19 +50,34 @@ static int on_record(void *ctx, void *data, size_t len)
 	struct xdt_kflow_reader *r = ctx;
 	const struct xdt_prefix_rec *rec = data;
 
+	struct xdt_dpi_payload pl;
+
 	/* Check the header before trusting anything else in the record. */
-	if (len < sizeof(rec->hdr) || rec->hdr.type != XDT_REC_PREFIX ||
-	    rec->hdr.version != XDT_REC_VERSION || rec->hdr.len != sizeof(*rec) ||
-	    len < sizeof(*rec) || rec->caplen > XDT_PREFIX_MAX) {
+	if (len < sizeof(*rec) || rec->hdr.type != XDT_REC_PREFIX ||
+	    rec->hdr.version != XDT_REC_VERSION || rec->hdr.len > len ||
+	    (rec->hdr.len != sizeof(*rec) + XDT_PREFIX_MAX &&
+	     rec->hdr.len != sizeof(*rec) + XDT_PREFIX_HANDSHAKE) ||
+	    rec->caplen > rec->hdr.len - sizeof(*rec) || rec->caplen > rec->payload_len) {
 		r->stats.prefix_bad++;
 		return 0;
 	}
-	xdt_kflow_note_prefix(r, &rec->key, rec->from_b);
+	pl = (struct xdt_dpi_payload){
+		.data = rec->data,
+		.caplen = rec->caplen,
+		.wire_len = rec->payload_len,
+		.tcp_seq = rec->tcp_seq,
+		.from_b = rec->from_b & 1,
+		.has_seq = !!(rec->flags & XDT_PREFIX_F_SEQ),
+	};
+	xdt_kflow_note_prefix(r, &rec->key, &pl);
 	return 0;
 }
 
-void xdt_kflow_note_prefix(struct xdt_kflow_reader *r, const struct xdt_flow_key *k, int from_b)
+void xdt_kflow_note_prefix(struct xdt_kflow_reader *r, const struct xdt_flow_key *k,
+			   const struct xdt_dpi_payload *pl)
 {
+	int from_b = pl->from_b;
+
 	struct xdt_flow *f;
 
 	r->stats.prefixes++;
@@ -80,6 +95,15 @@ void xdt_kflow_note_prefix(struct xdt_kflow_reader *r, const struct xdt_flow_key
 			return;
 	}
 	f->prefixes[(!from_b) == f->init_is_a ? XDT_DIR_OUT : XDT_DIR_IN]++;
+	xdt_engine_prefix(r->e, f, pl);
+}
+
+void xdt_kflow_done(struct xdt_kflow_reader *r, const struct xdt_flow_key *k)
+{
+	uint8_t one = 1;
+
+	if (bpf_map_update_elem(r->fds.done, k, &one, BPF_ANY) == 0)
+		r->stats.done_marked++;
 }
 
 struct xdt_kflow_reader *xdt_kflow_reader_new(const struct xdt_kflow_fds *fds,
@@ -261,9 +285,11 @@ int xdt_kflow_sync(struct xdt_kflow_reader *r)
 	return 0;
 }
 
-void xdt_kflow_forget(struct xdt_kflow_reader *r, const struct xdt_flow_key *k)
+void xdt_kflow_forget(struct xdt_kflow_reader *r, const struct xdt_flow_key *k, int idle)
 {
-	bpf_map_delete_elem(r->fds.flows, k);
+	if (idle)
+		bpf_map_delete_elem(r->fds.flows, k);
+	/* A new connection with the same key must get its prefixes. */
 	bpf_map_delete_elem(r->fds.done, k);
 }
 

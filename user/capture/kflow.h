@@ -28,6 +28,7 @@ struct xdt_kflow_stats {
 	uint64_t prefix_lost;	/* kernel: ring buffer full */
 	uint64_t map_full;	/* kernel: flow map insert failed */
 	uint64_t redirected;	/* kernel, mirror mode: frames sent to AF_XDP */
+	uint64_t done_marked;	/* flows DPI finished early: no more prefixes asked */
 };
 
 /* NULL + errno. @e receives the flows; the reader does not own it. */
@@ -48,11 +49,18 @@ int xdt_kflow_wait_prefixes(struct xdt_kflow_reader *r, int max_wait_ms);
  */
 int xdt_kflow_sync(struct xdt_kflow_reader *r);
 
-/* Count a payload prefix that arrived another way (AF_XDP) for flow @k. */
-void xdt_kflow_note_prefix(struct xdt_kflow_reader *r, const struct xdt_flow_key *k, int from_b);
+/* A payload prefix that arrived another way (AF_XDP) for flow @k: count it, run DPI. */
+void xdt_kflow_note_prefix(struct xdt_kflow_reader *r, const struct xdt_flow_key *k,
+			   const struct xdt_dpi_payload *pl);
 
-/* Called for a flow leaving the table: forget it in the kernel too. */
-void xdt_kflow_forget(struct xdt_kflow_reader *r, const struct xdt_flow_key *k);
+/* DPI is done with flow @k: the kernel stops sending its prefixes. */
+void xdt_kflow_done(struct xdt_kflow_reader *r, const struct xdt_flow_key *k);
+
+/*
+ * Called for a flow leaving the table: the kernel forgets that DPI was done with
+ * it and, when it left for being idle (@idle), its counters too.
+ */
+void xdt_kflow_forget(struct xdt_kflow_reader *r, const struct xdt_flow_key *k, int idle);
 
 const struct xdt_kflow_stats *xdt_kflow_stats(const struct xdt_kflow_reader *r);
 

@@ -36,13 +36,265 @@ static const char *proto_name(const struct xdt_flow_key *k)
 	}
 }
 
+/* A JSON string: quotes, backslashes and control bytes escaped. */
+static void json_str(FILE *out, const char *s)
+{
+	const unsigned char *p;
+
+	fputc('"', out);
+	for (p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			fprintf(out, "\\%c", *p);
+		else if (*p < 0x20 || *p == 0x7f)
+			fprintf(out, "\\u%04x", *p);
+		else
+			fputc(*p, out);
+	}
+	fputc('"', out);
+}
+
+/* ,"key":"value" */
+static void json_kv(FILE *out, const char *key, const char *val)
+{
+	fprintf(out, ",\"%s\":", key);
+	json_str(out, val);
+}
+
+/* ,"key":"value" unless value is empty */
+static void json_kv_opt(FILE *out, const char *key, const char *val)
+{
+	if (val && val[0])
+		json_kv(out, key, val);
+}
+
+static void json_hex(FILE *out, const char *key, const uint8_t *b, size_t n)
+{
+	size_t i;
+
+	fprintf(out, ",\"%s\":\"", key);
+	for (i = 0; i < n; i++)
+		fprintf(out, "%02x", b[i]);
+	fputc('"', out);
+}
+
+static const char *tls_version_name(uint16_t v)
+{
+	switch (v) {
+	case 0x0304: return "1.3";
+	case 0x0303: return "1.2";
+	case 0x0302: return "1.1";
+	case 0x0301: return "1.0";
+	case 0x0300: return "ssl3";
+	default: return NULL;
+	}
+}
+
+static void json_tls_version(FILE *out, const char *key, uint16_t v)
+{
+	const char *name = tls_version_name(v);
+	char buf[8];
+
+	if (!name) {
+		snprintf(buf, sizeof(buf), "0x%04x", v);
+		name = buf;
+	}
+	json_kv(out, key, name);
+}
+
+/* TLS hellos, wherever they came from (TCP, or QUIC CRYPTO frames). */
+static void json_tls(FILE *out, const struct xdt_tls_info *ch, const struct xdt_tls_info *sh)
+{
+	char buf[8];
+
+	if (ch) {
+		json_kv_opt(out, "sni", ch->sni);
+		json_kv_opt(out, "alpn", ch->alpn);
+		json_tls_version(out, "tls_offered", ch->max_version);
+		json_kv_opt(out, "ja4", ch->ja4);
+	}
+	if (sh) {
+		json_tls_version(out, "tls_version", sh->max_version);
+		snprintf(buf, sizeof(buf), "0x%04x", sh->cipher);
+		json_kv(out, "cipher", buf);
+		json_kv_opt(out, "alpn_selected", sh->alpn);
+		if (sh->hello_retry)
+			fputs(",\"hello_retry\":true", out);
+	}
+}
+
+static const char *dns_type_name(uint16_t t, char *buf, size_t len)
+{
+	static const struct { uint16_t t; const char *n; } names[] = {
+		{ 1, "A" }, { 2, "NS" }, { 5, "CNAME" }, { 6, "SOA" }, { 12, "PTR" },
+		{ 15, "MX" }, { 16, "TXT" }, { 28, "AAAA" }, { 33, "SRV" }, { 35, "NAPTR" },
+		{ 41, "OPT" }, { 43, "DS" }, { 46, "RRSIG" }, { 48, "DNSKEY" }, { 64, "SVCB" },
+		{ 65, "HTTPS" }, { 255, "ANY" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].t == t)
+			return names[i].n;
+	snprintf(buf, len, "%u", t);
+	return buf;
+}
+
+static const char *dns_rcode_name(uint8_t rc, char *buf, size_t len)
+{
+	static const char *const names[] = { "NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN",
+					     "NOTIMP", "REFUSED", "YXDOMAIN", "YXRRSET",
+					     "NXRRSET", "NOTAUTH", "NOTZONE" };
+
+	if (rc < sizeof(names) / sizeof(names[0]))
+		return names[rc];
+	snprintf(buf, len, "%u", rc);
+	return buf;
+}
+
+static void json_dns(FILE *out, const struct xdt_app_dns *d)
+{
+	const struct xdt_dns_msg *m = d->response ? d->response : d->query;
+	char buf[16], addr[INET6_ADDRSTRLEN];
+	int i;
+
+	if (!m)
+		return;
+	json_kv(out, "qname", xdt_dns_msg_str(m, 1));
+	json_kv(out, "qtype", dns_type_name(m->qtype, buf, sizeof(buf)));
+	if (!d->response)
+		return;
+	json_kv(out, "rcode", dns_rcode_name(m->rcode, buf, sizeof(buf)));
+	fputs(",\"answers\":[", out);
+	for (i = 0; i < m->n_answers; i++) {
+		const struct xdt_dns_rr *an = &m->an[i];
+
+		fputs(i ? ",{" : "{", out);
+		fputs("\"name\":", out);
+		json_str(out, xdt_dns_msg_str(m, an->name));
+		json_kv(out, "type", dns_type_name(an->type, buf, sizeof(buf)));
+		fprintf(out, ",\"ttl\":%u", an->ttl);
+		if (an->type == XDT_DNS_TYPE_A || an->type == XDT_DNS_TYPE_AAAA) {
+			inet_ntop(an->type == XDT_DNS_TYPE_A ? AF_INET : AF_INET6, an->addr, addr,
+				  sizeof(addr));
+			json_kv(out, "data", addr);
+		} else {
+			json_kv(out, "data", xdt_dns_msg_str(m, an->target));
+		}
+		fputc('}', out);
+	}
+	fputc(']', out);
+	if (m->answers_total != m->n_answers)
+		fprintf(out, ",\"answers_total\":%u", m->answers_total);
+}
+
+static void json_ssh_line(FILE *out, const char *key, const struct xdt_ssh_info *id)
+{
+	char line[sizeof(id->proto) + sizeof(id->software) + 8];
+
+	snprintf(line, sizeof(line), "SSH-%s-%s", id->proto, id->software);
+	json_kv(out, key, line);
+}
+
+#ifdef XDT_DPI_MORE
+#error "json_app_more and json_service to be written"
+#else
+static void json_app_more(FILE *out, const struct xdt_flow *f)
+{
+	(void)out;
+	(void)f;
+	(void)json_hex;
+}
+
+static const char *json_service(const struct xdt_flow *f)
+{
+	(void)f;
+	return NULL;
+}
+#endif
+
+/* Endpoint index (0 = a, 1 = b) of the initiator and the responder. */
+#define EP_INIT(f) ((f)->init_is_a ? 0 : 1)
+#define EP_RESP(f) ((f)->init_is_a ? 1 : 0)
+
+static void json_app_fields(FILE *out, const struct xdt_flow *f)
+{
+	const struct xdt_app *a = f->app;
+	const struct xdt_tls_info *ch = NULL, *sh = NULL;
+	int i;
+
+	switch (a->proto) {
+	case XDT_APP_TLS:
+		for (i = 0; i < 2; i++) {
+			if (a->have[i] != XDT_HAVE_OK)
+				continue;
+			if (a->u.tls[i].handshake == XDT_TLS_CLIENT_HELLO)
+				ch = &a->u.tls[i];
+			else if (a->u.tls[i].handshake == XDT_TLS_SERVER_HELLO)
+				sh = &a->u.tls[i];
+		}
+		json_tls(out, ch, sh);
+		break;
+	case XDT_APP_HTTP:
+		for (i = 0; i < 2; i++) {
+			const struct xdt_http_info *h = &a->u.http[i];
+
+			if (h->is_request) {
+				json_kv(out, "method", h->method);
+				json_kv_opt(out, "host", h->host);
+				json_kv(out, "path", h->path);
+				json_kv_opt(out, "user_agent", h->user_agent);
+			} else if (h->is_response) {
+				fprintf(out, ",\"status\":%u", h->status);
+			}
+		}
+		break;
+	case XDT_APP_SSH:
+		if (a->have[EP_INIT(f)] == XDT_HAVE_OK)
+			json_ssh_line(out, "client", &a->u.ssh[EP_INIT(f)]);
+		if (a->have[EP_RESP(f)] == XDT_HAVE_OK)
+			json_ssh_line(out, "server", &a->u.ssh[EP_RESP(f)]);
+		break;
+	case XDT_APP_DNS:
+	case XDT_APP_MDNS:
+	case XDT_APP_LLMNR:
+		json_dns(out, a->u.dns);
+		break;
+	default:
+		json_app_more(out, f);
+		break;
+	}
+}
+
+static void json_app(FILE *out, const struct xdt_flow *f)
+{
+	const char *svc;
+
+	if (f->app && f->app->proto != XDT_APP_NONE) {
+		fputs(",\"app\":{\"proto\":", out);
+		json_str(out, xdt_app_proto_name(f->app->proto));
+		fputs(",\"by\":\"payload\"", out);
+		json_app_fields(out, f);
+		fputc('}', out);
+		return;
+	}
+	svc = json_service(f);
+	if (svc) {
+		fputs(",\"app\":{\"proto\":", out);
+		json_str(out, svc);
+		fputs(",\"by\":\"port\"}", out);
+	}
+}
+
 static void addr_str(const struct xdt_flow_key *k, const uint8_t *a, char *buf, size_t len)
 {
 	inet_ntop(k->family == XDT_FAM_IPV6 ? AF_INET6 : AF_INET, a, buf, (socklen_t)len);
 }
 
-void xdt_json_flow(FILE *out, const struct xdt_flow *f, uint64_t now_ns)
+void xdt_json_flow(FILE *out, const struct xdt_flow *f, uint64_t now_ns,
+		   const struct xdt_pdns *names)
 {
+	int fam = f->key.family == XDT_FAM_IPV6 ? 6 : 4;
+	const char *name;
 	const struct xdt_flow_key *k = &f->key;
 	const uint8_t *src = f->init_is_a ? k->addr_a : k->addr_b;
 	const uint8_t *dst = f->init_is_a ? k->addr_b : k->addr_a;
@@ -74,6 +326,15 @@ void xdt_json_flow(FILE *out, const struct xdt_flow *f, uint64_t now_ns)
 	if (f->prefixes[XDT_DIR_OUT] || f->prefixes[XDT_DIR_IN])
 		fprintf(out, ",\"prefixes_out\":%u,\"prefixes_in\":%u", f->prefixes[XDT_DIR_OUT],
 			f->prefixes[XDT_DIR_IN]);
+	if (f->key.family != XDT_FAM_ARP) {
+		name = xdt_pdns_lookup(names, fam, src);
+		if (name)
+			json_kv(out, "src_name", name);
+		name = xdt_pdns_lookup(names, fam, dst);
+		if (name)
+			json_kv(out, "dst_name", name);
+	}
+	json_app(out, f);
 	if (f->end != XDT_END_NONE)
 		fprintf(out, ",\"end\":\"%s\"", xdt_flow_end_name(f->end));
 	fputs("}\n", out);
@@ -105,6 +366,22 @@ void xdt_json_stats(FILE *out, struct xdt_engine *e, const struct xdt_capture_st
 		(unsigned long long)s->frag_unattributed, xdt_flow_table_count(t),
 		(unsigned long long)fs->created, (unsigned long long)fs->expired,
 		(unsigned long long)fs->evicted, (unsigned long long)fs->reused);
+	{
+		const struct xdt_dpi_stats *d = xdt_engine_dpi_stats(e);
+
+		fprintf(out,
+			",\"dpi\":{\"enabled\":%s,\"payloads\":%llu,\"bytes\":%llu,"
+			"\"identified\":%llu,\"malformed\":%llu,\"stream_overflow\":%llu,"
+			"\"no_memory\":%llu,\"quic_initials\":%llu,\"quic_auth_failed\":%llu,"
+			"\"dns_names\":%zu}",
+			xdt_engine_dpi_opts(e)->enabled ? "true" : "false",
+			(unsigned long long)d->payloads, (unsigned long long)d->bytes,
+			(unsigned long long)d->identified, (unsigned long long)d->malformed,
+			(unsigned long long)d->stream_overflow, (unsigned long long)d->no_memory,
+			(unsigned long long)d->quic_initials,
+			(unsigned long long)d->quic_auth_failed,
+			xdt_pdns_count(xdt_engine_pdns(e)));
+	}
 	if (cap && cap->backend)
 		fprintf(out, ",\"backend\":\"%s\"", cap->backend);
 	if (cap && cap->valid)
@@ -113,11 +390,12 @@ void xdt_json_stats(FILE *out, struct xdt_engine *e, const struct xdt_capture_st
 	if (cap && cap->kernel)
 		fprintf(out,
 			",\"xdp_mode\":\"%s\",\"prefix_records\":%llu,\"prefix_bad\":%llu,"
-			"\"prefix_lost\":%llu,\"kernel_map_full\":%llu,\"redirected\":%llu",
+			"\"prefix_lost\":%llu,\"kernel_map_full\":%llu,\"redirected\":%llu,"
+			"\"dpi_done_marked\":%llu",
 			cap->xdp_mode ? cap->xdp_mode : "unknown",
 			(unsigned long long)cap->prefixes, (unsigned long long)cap->prefix_bad,
 			(unsigned long long)cap->prefix_lost, (unsigned long long)cap->map_full,
-			(unsigned long long)cap->redirected);
+			(unsigned long long)cap->redirected, (unsigned long long)cap->done_marked);
 	fputs("}\n", out);
 }
 
@@ -132,7 +410,7 @@ int xdt_json_table(FILE *out, struct xdt_engine *e, const struct xdt_capture_sta
 		return -ENOMEM;
 	n = xdt_flow_table_list(t, list, n);
 	for (i = 0; i < n; i++)
-		xdt_json_flow(out, list[i], xdt_engine_now(e));
+		xdt_json_flow(out, list[i], xdt_engine_now(e), xdt_engine_pdns(e));
 	free(list);
 	xdt_json_stats(out, e, cap);
 	return fflush(out) ? -errno : 0;

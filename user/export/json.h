@@ -24,10 +24,15 @@ struct xdt_capture_stats {
 	uint64_t prefix_lost;	/* not sent: ring buffer full */
 	uint64_t map_full;	/* packets not counted: kernel flow map full */
 	uint64_t redirected;	/* mirror mode: frames sent to AF_XDP */
+	uint64_t done_marked;	/* flows DPI finished with: the kernel was told to stop */
 };
 
-/* One {"type":"flow",...} line. Rates are decayed to @now_ns. */
-void xdt_json_flow(FILE *out, const struct xdt_flow *f, uint64_t now_ns);
+/*
+ * One {"type":"flow",...} line. Rates are decayed to @now_ns; @names (may be
+ * NULL) labels the endpoints with the names DNS resolved them from.
+ */
+void xdt_json_flow(FILE *out, const struct xdt_flow *f, uint64_t now_ns,
+		   const struct xdt_pdns *names);
 
 /* One {"type":"stats",...} line. @cap may be NULL. */
 void xdt_json_stats(FILE *out, struct xdt_engine *e, const struct xdt_capture_stats *cap);

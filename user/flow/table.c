@@ -45,6 +45,7 @@ struct xdt_flow_table {
 	struct xdt_flow *lru_tail;
 	struct xdt_flow *free_list;	/* recycled entries, linked by hnext */
 	xdt_flow_end_fn on_end;
+	xdt_app_free_fn app_free;
 	void *ctx;
 	struct xdt_flow_table_stats stats;
 };
@@ -163,6 +164,18 @@ struct xdt_flow_table *xdt_flow_table_new(size_t max_flows, uint64_t seed,
 	return t;
 }
 
+void xdt_flow_table_set_app_free(struct xdt_flow_table *t, xdt_app_free_fn fn)
+{
+	t->app_free = fn;
+}
+
+static void app_release(struct xdt_flow_table *t, struct xdt_flow *f)
+{
+	if (f->app && t->app_free)
+		t->app_free(f->app);
+	f->app = NULL;
+}
+
 void xdt_flow_table_free(struct xdt_flow_table *t)
 {
 	struct xdt_flow *f, *n;
@@ -171,6 +184,7 @@ void xdt_flow_table_free(struct xdt_flow_table *t)
 		return;
 	for (f = t->lru_head; f; f = n) {
 		n = f->lru_next;
+		app_release(t, f);
 		free(f);
 	}
 	for (f = t->free_list; f; f = n) {
@@ -235,6 +249,7 @@ static void flow_end(struct xdt_flow_table *t, struct xdt_flow *f, enum xdt_flow
 		}
 	}
 	lru_unlink(t, f);
+	app_release(t, f);
 	t->count--;
 	f->hnext = t->free_list;
 	t->free_list = f;

@@ -64,6 +64,9 @@ struct xdt_flow {
 	uint8_t end;		/* enum xdt_flow_end */
 	uint32_t prefixes[2];	/* payload prefixes received, by enum xdt_dir */
 	uint32_t sync_gen;	/* last xdt_flow_table_sync() generation that saw it */
+	uint8_t dpi_pkts[2];	/* pcap backend: payloads given to DPI, by endpoint a/b */
+	uint8_t dpi_handshake;	/* bit n: endpoint n's payloads are handshake-sized */
+	struct xdt_app *app;	/* what DPI found (user/dpi/dpi.h); owned by the table */
 	/* Table linkage: private to table.c. */
 	struct xdt_flow *hnext;
 	struct xdt_flow *lru_prev, *lru_next;
@@ -96,6 +99,9 @@ struct xdt_flow_sync {
 
 typedef void (*xdt_flow_end_fn)(const struct xdt_flow *f, void *ctx);
 
+struct xdt_app;
+typedef void (*xdt_app_free_fn)(struct xdt_app *app);
+
 struct xdt_flow_table_stats {
 	uint64_t created;
 	uint64_t expired;
@@ -108,6 +114,9 @@ struct xdt_flow_table;
 /* NULL + errno on failure. @on_end may be NULL. */
 struct xdt_flow_table *xdt_flow_table_new(size_t max_flows, uint64_t seed,
 					  xdt_flow_end_fn on_end, void *ctx);
+/* How the table frees a flow's app when the flow leaves it. */
+void xdt_flow_table_set_app_free(struct xdt_flow_table *t, xdt_app_free_fn fn);
+
 /* Frees every flow without calling the end callback. */
 void xdt_flow_table_free(struct xdt_flow_table *t);
 
