@@ -46,7 +46,7 @@ HDRS := $(wildcard include/xdptop/*.h user/*.h user/*/*.h loader/*.h)
 BPF_HDRS := $(wildcard include/xdptop/*.h kern/lib/*.h)
 
 # libFuzzer harnesses: clang, ASan + UBSan, one binary per parser.
-FUZZ_PARSERS := http ssh dns tls
+FUZZ_PARSERS := http ssh dns tls quic dhcp ntp stun bittorrent
 FUZZ_TARGETS := $(B)/fuzz/fuzz_pkt $(B)/fuzz/fuzz_flow $(patsubst %,$(B)/fuzz/fuzz_%,$(FUZZ_PARSERS))
 FUZZ_CFLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	$(CPPFLAGS_ALL)

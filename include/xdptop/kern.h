@@ -49,8 +49,8 @@ struct xdt_rec_hdr {
 /*
  * Longest prefix of a handshake payload: a TCP payload that starts a TLS
  * handshake record (and the next payloads of that direction, which continue a
- * ClientHello too large for one segment), a QUIC long-header datagram, a DNS
- * message. Their names may sit anywhere in the first kilobytes, so they are sent
+ * ClientHello too large for one segment), a QUIC long-header datagram, a DNS or
+ * DHCP message (by port). Their names may sit anywhere in the first kilobytes, so they are sent
  * whole up to this bound, whatever --dpi-bytes says.
  */
 #define XDT_PREFIX_HANDSHAKE 4096

@@ -213,9 +213,11 @@ static __always_inline int kprefix_wanted(struct xdt_kflow *f, const struct kpkt
 	return !bpf_map_lookup_elem(&xdt_done, k);
 }
 
-static __always_inline int kport_is_dns(__u16 port)
+/* DNS, mDNS, LLMNR, and DHCP and DHCPv6, whose client names sit past byte 240. */
+static __always_inline int kport_is_handshake(__u16 port)
 {
-	return port == 53 || port == 5353 || port == 5355;
+	return port == 53 || port == 5353 || port == 5355 || port == 67 || port == 68 ||
+	       port == 546 || port == 547;
 }
 
 /*
@@ -230,7 +232,7 @@ static __always_inline int kprefix_is_handshake(const struct xdt_kflow *f, const
 		return (f->handshake >> (from_b & 1)) & 1 ||
 		       (head[0] == 0x16 && head[1] == 0x03 && head[2] <= 0x04);
 	if (p->proto == IPPROTO_UDP)
-		return kport_is_dns(p->sport) || kport_is_dns(p->dport) ||
+		return kport_is_handshake(p->sport) || kport_is_handshake(p->dport) ||
 		       (head[0] & 0xc0) == 0xc0;	/* QUIC long header */
 	return 0;
 }

@@ -1342,7 +1342,7 @@ BT_CASE case_tls_handshake_prefixes_whole(struct bt *t)
 	cr_expect_eq(t->rec[0].r.tcp_seq, 1, "tcp_seq %u", t->rec[0].r.tcp_seq);
 }
 
-/* DNS by port and QUIC long headers are handshakes; a QUIC short header is not. */
+/* DNS and DHCP by port and QUIC long headers are handshakes; a QUIC short header is not. */
 BT_CASE case_dns_and_quic_prefixes_whole(struct bt *t)
 {
 	static const uint8_t quic_long[] = { 0xc3, 0x00, 0x00, 0x00, 0x01 };
@@ -1372,6 +1372,19 @@ BT_CASE case_dns_and_quic_prefixes_whole(struct bt *t)
 	bt_expect_handshake_rec(t, 1, 1, 1200);
 	bt_expect_handshake_rec(t, 2, 0, BT_DEFAULT_DPI_BYTES);
 	cr_expect(!(t->rec[1].r.flags & XDT_PREFIX_F_SEQ), "UDP has no sequence number");
+}
+
+BT_CASE case_dhcp_prefixes_whole(struct bt *t)
+{
+	struct xdt_flow_key k = bt_key4(17, A4, 68, B4, 67, 0);
+	struct fb f = { 0 };
+
+	fb_eth(&f, 0x0800);
+	bt_udp4(&f, A4, 68, B4, 67, 548, 1);
+	bt_send(t, &f);
+	cr_assert_eq(bt_drain(t), 1);
+	bt_expect_rec(t, 0, k, 0, 548, bt_tail(&f, 548));
+	bt_expect_handshake_rec(t, 0, 1, 548);
 }
 
 /* Load with cfg_dpi_bytes = 32. */
@@ -1530,6 +1543,7 @@ BT_CASE case_no_prefix_once_done(struct bt *t)
 	X(exports_no_prefix_once_the_flow_is_done, case_no_prefix_once_done, NULL) \
 	X(sends_tls_handshake_prefixes_whole_with_their_sequence_number, \
 	  case_tls_handshake_prefixes_whole, NULL) \
-	X(sends_dns_and_quic_long_header_prefixes_whole, case_dns_and_quic_prefixes_whole, NULL)
+	X(sends_dns_and_quic_long_header_prefixes_whole, case_dns_and_quic_prefixes_whole, NULL) \
+	X(sends_dhcp_prefixes_whole, case_dhcp_prefixes_whole, NULL)
 
 #endif

@@ -20,6 +20,8 @@
 #define PORT_DHCP_SERVER 67
 #define PORT_DHCP_CLIENT 68
 #define PORT_NTP 123
+#define PORT_DHCPV6_CLIENT 546
+#define PORT_DHCPV6_SERVER 547
 
 /*
  * One direction of a TCP connection from its first payload byte: bytes at
@@ -45,6 +47,7 @@ static const char *const proto_names[XDT_APP__COUNT] = {
 	[XDT_APP_SSH] = "ssh",
 	[XDT_APP_QUIC] = "quic",
 	[XDT_APP_DHCP] = "dhcp",
+	[XDT_APP_DHCPV6] = "dhcpv6",
 	[XDT_APP_NTP] = "ntp",
 	[XDT_APP_STUN] = "stun",
 	[XDT_APP_BITTORRENT] = "bittorrent",
@@ -67,9 +70,11 @@ static int either_port(const struct xdt_flow *f, uint16_t port)
 	return port_of(f, 0) == port || port_of(f, 1) == port;
 }
 
-static int is_dns_port(uint16_t p)
+/* The same ports as kport_is_handshake() in kern/lib/flow.h. */
+static int is_handshake_port(uint16_t p)
 {
-	return p == PORT_DNS || p == PORT_MDNS || p == PORT_LLMNR;
+	return p == PORT_DNS || p == PORT_MDNS || p == PORT_LLMNR || p == PORT_DHCP_SERVER ||
+	       p == PORT_DHCP_CLIENT || p == PORT_DHCPV6_CLIENT || p == PORT_DHCPV6_SERVER;
 }
 
 /* The same rule as kprefix_is_handshake() in kern/lib/flow.h. */
@@ -79,7 +84,7 @@ static int is_handshake(const struct xdt_flow *f, int from_b, const uint8_t *d, 
 		return (f->dpi_handshake >> from_b) & 1 ||
 		       (n >= 4 && d[0] == 0x16 && d[1] == 0x03 && d[2] <= 0x04);
 	if (f->key.proto == 17)
-		return is_dns_port(port_of(f, 0)) || is_dns_port(port_of(f, 1)) ||
+		return is_handshake_port(port_of(f, 0)) || is_handshake_port(port_of(f, 1)) ||
 		       (n >= 4 && (d[0] & 0xc0) == 0xc0);
 	return 0;
 }
@@ -235,9 +240,7 @@ static int stream_add(struct xdt_dpi_stream *s, uint32_t seq, const uint8_t *d, 
 static enum xdt_app_proto tcp_guess(const struct xdt_flow *f, const uint8_t *d, uint32_t n)
 {
 	struct xdt_http_info h;
-#ifdef XDT_DPI_MORE
-	struct xdt_bt_info bt;
-#endif
+	struct xdt_bittorrent_info bt;
 	int rc;
 
 	if (either_port(f, PORT_DNS))
@@ -246,10 +249,8 @@ static enum xdt_app_proto tcp_guess(const struct xdt_flow *f, const uint8_t *d, 
 		return XDT_APP_TLS;
 	if (n >= 4 && !memcmp(d, "SSH-", 4))
 		return XDT_APP_SSH;
-#ifdef XDT_DPI_MORE
-	if (xdt_bt_parse(d, n, &bt) == 0)
+	if (xdt_bittorrent_parse(d, n, &bt) == 0)
 		return XDT_APP_BITTORRENT;
-#endif
 	rc = xdt_http_parse(d, n, &h);
 	if (rc == 0)
 		return h.http2_preface ? XDT_APP_HTTP2 : XDT_APP_HTTP;
@@ -357,16 +358,14 @@ static void tcp_parse(struct xdt_dpi_stats *st, struct xdt_app *a, int b, const 
 			st->no_memory++;
 		break;
 	}
-#ifdef XDT_DPI_MORE
 	case XDT_APP_BITTORRENT: {
-		struct xdt_bt_info bt;
+		struct xdt_bittorrent_info bt;
 
-		rc = xdt_bt_parse(d, n, &bt);
+		rc = xdt_bittorrent_parse(d, n, &bt);
 		if (rc == 0)
 			a->u.bt[b] = bt;
 		break;
 	}
-#endif
 	default:
 		return;
 	}
@@ -386,14 +385,19 @@ static int app_set_proto(struct xdt_dpi_stats *st, struct xdt_app *a, enum xdt_a
 		if (!a->u.dns)
 			return -ENOMEM;
 	}
-#ifdef XDT_DPI_MORE
 	else if (p == XDT_APP_QUIC) {
 		a->u.quic = calloc(1, sizeof(*a->u.quic));
 		if (!a->u.quic)
 			return -ENOMEM;
-		xdt_quic_init(a->u.quic);
+		/* Two 8 KiB CRYPTO reassembly buffers: only until the flow is done. */
+		a->u.quic->st = malloc(sizeof(*a->u.quic->st));
+		if (!a->u.quic->st) {
+			free(a->u.quic);
+			a->u.quic = NULL;
+			return -ENOMEM;
+		}
+		xdt_quic_state_init(a->u.quic->st);
 	}
-#endif
 	a->proto = (uint8_t)p;
 	st->identified++;
 	return 0;
@@ -466,10 +470,8 @@ static void dns_message(struct xdt_dpi_stats *st, struct xdt_app *a, const uint8
 
 static enum xdt_app_proto udp_guess(const struct xdt_flow *f, const uint8_t *d, uint32_t n)
 {
-#ifdef XDT_DPI_MORE
 	struct xdt_stun_info stun;
-	struct xdt_bt_info bt;
-#endif
+	struct xdt_bittorrent_info bt;
 
 	if (either_port(f, PORT_MDNS))
 		return XDT_APP_MDNS;
@@ -477,29 +479,43 @@ static enum xdt_app_proto udp_guess(const struct xdt_flow *f, const uint8_t *d, 
 		return XDT_APP_LLMNR;
 	if (either_port(f, PORT_DNS))
 		return XDT_APP_DNS;
-#ifdef XDT_DPI_MORE
 	if (xdt_quic_looks_like(d, n))
 		return XDT_APP_QUIC;
 	if ((either_port(f, PORT_DHCP_SERVER) || either_port(f, PORT_DHCP_CLIENT)) &&
 	    xdt_dhcp_parse(d, n, &(struct xdt_dhcp_info){ 0 }) == 0)
 		return XDT_APP_DHCP;
+	if ((either_port(f, PORT_DHCPV6_SERVER) || either_port(f, PORT_DHCPV6_CLIENT)) &&
+	    xdt_dhcp_parse_v6(d, n, &(struct xdt_dhcp_v6_info){ 0 }) == 0)
+		return XDT_APP_DHCPV6;
 	if (either_port(f, PORT_NTP) && xdt_ntp_parse(d, n, &(struct xdt_ntp_info){ 0 }) == 0)
 		return XDT_APP_NTP;
 	if (xdt_stun_parse(d, n, &stun) == 0)
 		return XDT_APP_STUN;
-	if (xdt_bt_dht_parse(d, n, &bt) == 0)
+	if (xdt_bittorrent_parse_udp(d, n, &bt) == 0)
 		return XDT_APP_BITTORRENT;
-#else
-	(void)d;
-	(void)n;
-#endif
 	return XDT_APP_NONE;
+}
+
+static void quic_datagram(struct xdt_dpi_stats *st, const struct xdt_flow *f,
+			  struct xdt_app_quic *q, const struct xdt_dpi_payload *pl)
+{
+	uint32_t ok = q->info.initials_decrypted + q->info.initials_unverified;
+	uint32_t bad = q->info.tag_failures;
+	int from_init = !pl->from_b == !!f->init_is_a;
+
+	if (!q->st)
+		return;
+	if (xdt_quic_feed(q->st, pl->data, pl->caplen, from_init, pl->caplen < pl->wire_len,
+			  &q->info) < 0 && !from_init)
+		return;	/* a server's short-header packet: nothing to read */
+	st->quic_initials += q->info.initials_decrypted + q->info.initials_unverified - ok;
+	st->quic_auth_failed += q->info.tag_failures - bad;
 }
 
 static int feed_udp(struct xdt_dpi_stats *st, struct xdt_flow *f, const struct xdt_dpi_payload *pl)
 {
 	struct xdt_app *a = f->app;
-	int b = pl->from_b, from_init;
+	int b = pl->from_b;
 	enum xdt_app_proto p;
 
 	if (a->proto == XDT_APP_NONE) {
@@ -515,12 +531,8 @@ static int feed_udp(struct xdt_dpi_stats *st, struct xdt_flow *f, const struct x
 	case XDT_APP_LLMNR:
 		dns_message(st, a, pl->data, pl->caplen);
 		break;
-#ifdef XDT_DPI_MORE
 	case XDT_APP_QUIC:
-		from_init = !b == !!f->init_is_a;
-		if (xdt_quic_feed(a->u.quic, pl->data, pl->caplen, from_init,
-				  pl->caplen < pl->wire_len) < 0)
-			st->malformed++;
+		quic_datagram(st, f, a->u.quic, pl);
 		break;
 	case XDT_APP_DHCP:
 		if (a->have[0] == XDT_HAVE_NOTHING)
@@ -532,6 +544,11 @@ static int feed_udp(struct xdt_dpi_stats *st, struct xdt_flow *f, const struct x
 			a->have[b] = xdt_ntp_parse(pl->data, pl->caplen, &a->u.ntp[b]) == 0
 					     ? XDT_HAVE_OK : XDT_HAVE_FAILED;
 		break;
+	case XDT_APP_DHCPV6:
+		if (a->have[0] == XDT_HAVE_NOTHING)
+			a->have[0] = xdt_dhcp_parse_v6(pl->data, pl->caplen, &a->u.dhcp6) == 0
+					     ? XDT_HAVE_OK : XDT_HAVE_FAILED;
+		break;
 	case XDT_APP_STUN:
 		if (a->have[0] == XDT_HAVE_NOTHING)
 			a->have[0] = xdt_stun_parse(pl->data, pl->caplen, &a->u.stun) == 0
@@ -539,13 +556,9 @@ static int feed_udp(struct xdt_dpi_stats *st, struct xdt_flow *f, const struct x
 		break;
 	case XDT_APP_BITTORRENT:
 		if (a->have[b] == XDT_HAVE_NOTHING)
-			a->have[b] = xdt_bt_dht_parse(pl->data, pl->caplen, &a->u.bt[b]) == 0
+			a->have[b] = xdt_bittorrent_parse_udp(pl->data, pl->caplen, &a->u.bt[b]) == 0
 					     ? XDT_HAVE_OK : XDT_HAVE_FAILED;
 		break;
-#else
-		(void)b;
-		(void)from_init;
-#endif
 	default:
 		break;
 	}
@@ -566,11 +579,11 @@ static int app_complete(const struct xdt_app *a)
 	case XDT_APP_DNS:
 	case XDT_APP_LLMNR:
 		return a->u.dns->query && a->u.dns->response;
-#ifdef XDT_DPI_MORE
 	case XDT_APP_QUIC:
-		return xdt_quic_complete(a->u.quic);
-#endif
+		return a->u.quic->info.have_client_hello &&
+		       (a->u.quic->info.have_server_hello || a->u.quic->info.closed);
 	case XDT_APP_DHCP:
+	case XDT_APP_DHCPV6:
 	case XDT_APP_STUN:
 		return a->have[0] != XDT_HAVE_NOTHING;
 	default:
@@ -611,6 +624,10 @@ int xdt_dpi_feed(struct xdt_dpi_stats *st, struct xdt_flow *f, const struct xdt_
 		stream_free(a->st[0]);
 		stream_free(a->st[1]);
 		a->st[0] = a->st[1] = NULL;
+		if (a->proto == XDT_APP_QUIC) {
+			free(a->u.quic->st);
+			a->u.quic->st = NULL;
+		}
 		return 1;
 	}
 	return 0;
@@ -628,9 +645,9 @@ void xdt_app_free(struct xdt_app *a)
 		free(a->u.dns->response);
 		free(a->u.dns);
 	}
-#ifdef XDT_DPI_MORE
-	else if (a->proto == XDT_APP_QUIC)
+	else if (a->proto == XDT_APP_QUIC && a->u.quic) {
+		free(a->u.quic->st);
 		free(a->u.quic);
-#endif
+	}
 	free(a);
 }

@@ -22,20 +22,15 @@
 #include <xdptop/kern.h>
 
 #include "../flow/table.h"
+#include "bittorrent.h"
+#include "dhcp.h"
 #include "dns.h"
 #include "http.h"
-#include "ssh.h"
-#include "tls.h"
-/* WIP: until the parsers below land (removed before commit). */
-#if __has_include("quic.h") && __has_include("dhcp.h") && __has_include("ntp.h") && \
-	__has_include("stun.h") && __has_include("bittorrent.h") && defined(XDT_DPI_ALL)
-#define XDT_DPI_MORE 1
-#include "dhcp.h"
 #include "ntp.h"
 #include "quic.h"
+#include "ssh.h"
 #include "stun.h"
-#include "bittorrent.h"
-#endif
+#include "tls.h"
 
 /* Most stream bytes kept per TCP direction: a TLS hello of XDT_TLS_HELLO_MAX in records. */
 #define XDT_DPI_STREAM_MAX (XDT_TLS_HELLO_MAX + 1024)
@@ -51,6 +46,7 @@ enum xdt_app_proto {
 	XDT_APP_SSH,
 	XDT_APP_QUIC,
 	XDT_APP_DHCP,
+	XDT_APP_DHCPV6,
 	XDT_APP_NTP,
 	XDT_APP_STUN,
 	XDT_APP_BITTORRENT,
@@ -100,6 +96,12 @@ static inline const char *xdt_dns_msg_str(const struct xdt_dns_msg *m, uint16_t 
 	return off < m->str_len ? m->str + off : "";
 }
 
+/* QUIC: what was found, and the decryption state (freed once the flow is done). */
+struct xdt_app_quic {
+	struct xdt_quic_info info;
+	struct xdt_quic_state *st;
+};
+
 struct xdt_app {
 	uint8_t proto;		/* enum xdt_app_proto */
 	uint8_t done;		/* nothing more to learn: no more payloads needed */
@@ -112,13 +114,12 @@ struct xdt_app {
 		struct xdt_http_info http[2];
 		struct xdt_ssh_info ssh[2];
 		struct xdt_app_dns *dns;
-#ifdef XDT_DPI_MORE
-		struct xdt_quic *quic;
+		struct xdt_app_quic *quic;
 		struct xdt_dhcp_info dhcp;	/* the first message */
-		struct xdt_ntp_info ntp[2];
+		struct xdt_dhcp_v6_info dhcp6;	/* the first message */
+		struct xdt_ntp_info ntp[2];	/* by endpoint */
 		struct xdt_stun_info stun;	/* the first message */
-		struct xdt_bt_info bt[2];
-#endif
+		struct xdt_bittorrent_info bt[2];	/* by endpoint */
 	} u;
 };
 

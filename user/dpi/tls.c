@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * TLS hello decoder. Records are checked and their handshake bytes gathered into
- * a local buffer (a hello may span records), then the hello is read through
- * struct rd, which sets err instead of reading past its end.
+ * TLS hello decoder. Over TCP, records are checked and their handshake bytes
+ * gathered into a local buffer (a hello may span records); QUIC hands over the
+ * bare message, which is copied likewise because JA4 sorts the cipher list in
+ * place. The hello is then read through struct rd, which sets err instead of
+ * reading past its end.
  *
  * JA4 follows the FoxIO JA4 technical details (github.com/FoxIO-LLC/ja4,
  * technical_details/JA4.md): counts and hashes skip GREASE values; the
@@ -340,7 +342,7 @@ static void hash_u16(struct sha256 *s, unsigned int v, int comma)
 	sha256_update(s, comma ? t : t + 1, comma ? 5 : 4);
 }
 
-static void ja4_build(struct ja4_in *j, char *out)
+static void ja4_build(struct ja4_in *j, int quic, char *out)
 {
 	static const char hex[] = "0123456789abcdef";
 	size_t i, n_cs = 0, k = 0;
@@ -360,7 +362,7 @@ static void ja4_build(struct ja4_in *j, char *out)
 			a2 = hex[l & 15];
 		}
 	}
-	out[0] = 't';			/* TCP */
+	out[0] = quic ? 'q' : 't';
 	memcpy(out + 1, ja4_version(j->version), 2);
 	out[3] = j->sni ? 'd' : 'i';
 	out[4] = (char)('0' + (n_cs > 99 ? 99 : n_cs) / 10);
@@ -439,7 +441,7 @@ static void parse_alpn(struct rd *e, struct xdt_tls_info *out, struct ja4_in *j)
 	e->err |= list.err;
 }
 
-static int parse_client_hello(struct rd *r, uint8_t *hs, struct xdt_tls_info *out,
+static int parse_client_hello(struct rd *r, uint8_t *hs, int quic, struct xdt_tls_info *out,
 			      struct ja4_in *j)
 {
 	struct rd cs, exts;
@@ -518,7 +520,7 @@ done:
 	if (r->err || rd_left(r))
 		return -EINVAL;
 	out->max_version = j->version;
-	ja4_build(j, out->ja4);
+	ja4_build(j, quic, out->ja4);
 	return 0;
 }
 
@@ -558,17 +560,12 @@ static int parse_server_hello(struct rd *r, struct xdt_tls_info *out)
 	return 0;
 }
 
-int xdt_tls_parse(const uint8_t *buf, size_t len, struct xdt_tls_info *out)
+/* hs holds one whole hello, header included; hs is written to (JA4 sorts in place). */
+static int parse_hello(uint8_t *hs, size_t n, int quic, struct xdt_tls_info *out)
 {
-	uint8_t hs[XDT_TLS_HELLO_MAX];
 	struct ja4_in j;
 	struct rd r;
-	size_t n;
-	int err;
 
-	err = gather(buf, len, hs, &n);
-	if (err)
-		return err;
 	memset(out, 0, sizeof(*out));
 	out->handshake = hs[0];
 	r = (struct rd){ .p = hs + 4, .len = n - 4 };
@@ -581,5 +578,35 @@ int xdt_tls_parse(const uint8_t *buf, size_t len, struct xdt_tls_info *out)
 	j.sig = j.alpn = NULL;
 	j.n_sig = j.alpn_len = 0;
 	j.sni = 0;
-	return parse_client_hello(&r, hs, out, &j);
+	return parse_client_hello(&r, hs, quic, out, &j);
+}
+
+int xdt_tls_parse(const uint8_t *buf, size_t len, struct xdt_tls_info *out)
+{
+	uint8_t hs[XDT_TLS_HELLO_MAX];
+	size_t n;
+	int err;
+
+	err = gather(buf, len, hs, &n);
+	if (err)
+		return err;
+	return parse_hello(hs, n, 0, out);
+}
+
+int xdt_tls_parse_handshake(const uint8_t *buf, size_t len, int quic, struct xdt_tls_info *out)
+{
+	uint8_t hs[XDT_TLS_HELLO_MAX];
+	size_t mlen;
+
+	if (len && buf[0] != XDT_TLS_CLIENT_HELLO && buf[0] != XDT_TLS_SERVER_HELLO)
+		return -EINVAL;
+	if (len < 4)
+		return -EAGAIN;
+	mlen = (size_t)buf[1] << 16 | (size_t)buf[2] << 8 | buf[3];
+	if (mlen < HELLO_MIN || mlen > XDT_TLS_HELLO_MAX - 4)
+		return -EINVAL;
+	if (len < 4 + mlen)
+		return -EAGAIN;
+	memcpy(hs, buf, 4 + mlen);
+	return parse_hello(hs, 4 + mlen, quic, out);
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * TLS ClientHello / ServerHello decoding at the start of a TCP stream: SNI, ALPN,
- * versions, chosen cipher and the JA4 client fingerprint.
+ * TLS ClientHello / ServerHello decoding at the start of a TCP stream or in a
+ * QUIC CRYPTO stream: SNI, ALPN, versions, chosen cipher and the JA4 client
+ * fingerprint.
  *
  * Pure: no allocation, no global state, never reads past len. Input bytes are
  * attacker-controlled. Uses about 25 KiB of stack (a hello may span records, so
@@ -40,7 +41,8 @@ struct xdt_tls_info {
 	 * which TLS 1.3 sends encrypted, so it is only seen for TLS 1.2 and older.
 	 */
 	char alpn[XDT_TLS_ALPN_MAX];
-	char ja4[XDT_TLS_JA4_MAX];	/* ClientHello only, e.g. "t13d1516h2_8daaf6152771_02713d6af862" */
+	/* ClientHello only, e.g. "t13d1516h2_8daaf6152771_02713d6af862"; 'q' first over QUIC */
+	char ja4[XDT_TLS_JA4_MAX];
 };
 
 /*
@@ -53,6 +55,17 @@ struct xdt_tls_info {
  * XDT_TLS_HELLO_MAX. out is fully written only on 0.
  */
 int xdt_tls_parse(const uint8_t *buf, size_t len, struct xdt_tls_info *out);
+
+/*
+ * Parse one bare handshake message (no record layer, as in a QUIC CRYPTO stream):
+ * buf starts with the 4-byte handshake header. quic: the hello came over QUIC, so
+ * the JA4 starts with 'q' instead of 't'. Bytes after the message are ignored.
+ *
+ * Returns 0 when a ClientHello or ServerHello was parsed; -EAGAIN if buf ends
+ * before the message does; -EINVAL if it is not a hello, is malformed, or is
+ * larger than XDT_TLS_HELLO_MAX. out is fully written only on 0.
+ */
+int xdt_tls_parse_handshake(const uint8_t *buf, size_t len, int quic, struct xdt_tls_info *out);
 
 /* SHA-256 of len bytes (FIPS 180-4); exported for tests. */
 void xdt_tls_sha256(const void *data, size_t len, uint8_t digest[32]);

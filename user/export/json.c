@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "json.h"
+#include "../dpi/service.h"
 
 void xdt_json_time(char *buf, size_t len, uint64_t ns)
 {
@@ -195,22 +196,134 @@ static void json_ssh_line(FILE *out, const char *key, const struct xdt_ssh_info 
 	json_kv(out, key, line);
 }
 
-#ifdef XDT_DPI_MORE
-#error "json_app_more and json_service to be written"
-#else
-static void json_app_more(FILE *out, const struct xdt_flow *f)
+static void json_ip4(FILE *out, const char *key, const uint8_t *a)
 {
-	(void)out;
-	(void)f;
-	(void)json_hex;
+	char buf[INET_ADDRSTRLEN];
+
+	inet_ntop(AF_INET, a, buf, sizeof(buf));
+	json_kv(out, key, buf);
 }
 
+static void json_quic(FILE *out, const struct xdt_quic_info *q)
+{
+	const char *name = xdt_quic_version_name(q->version);
+	char buf[16];
+
+	if (!name) {
+		snprintf(buf, sizeof(buf), "0x%08x", q->version);
+		name = buf;
+	}
+	json_kv(out, "version", name);
+	if (q->dcid_len || q->scid_len) {
+		json_hex(out, "dcid", q->dcid, q->dcid_len);
+		json_hex(out, "scid", q->scid, q->scid_len);
+	}
+	json_tls(out, q->have_client_hello ? &q->client_hello : NULL,
+		 q->have_server_hello ? &q->server_hello : NULL);
+	if (q->version_negotiation)
+		fputs(",\"version_negotiation\":true", out);
+	if (q->retry)
+		fputs(",\"retry\":true", out);
+	if (q->closed)
+		fprintf(out, ",\"closed\":true,\"close_error\":%llu",
+			(unsigned long long)q->close_error);
+}
+
+static void json_dhcp(FILE *out, const struct xdt_dhcp_info *d)
+{
+	char mac[18];
+
+	if (d->msg_type)
+		json_kv(out, "msg_type", xdt_dhcp_type_name(d->msg_type));
+	json_kv_opt(out, "hostname", d->hostname);
+	json_kv_opt(out, "vendor_class", d->vendor_class);
+	if (d->has_requested_ip)
+		json_ip4(out, "requested_ip", d->requested_ip);
+	if (d->has_client_mac) {
+		snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", d->client_mac[0],
+			 d->client_mac[1], d->client_mac[2], d->client_mac[3], d->client_mac[4],
+			 d->client_mac[5]);
+		json_kv(out, "client_mac", mac);
+	}
+}
+
+/* The rest of the protocols' members (see xdptop(8) "The app object"). */
+static void json_app_more(FILE *out, const struct xdt_flow *f)
+{
+	const struct xdt_app *a = f->app;
+	int i;
+
+	switch (a->proto) {
+	case XDT_APP_QUIC:
+		json_quic(out, &a->u.quic->info);
+		break;
+	case XDT_APP_DHCP:
+		if (a->have[0] == XDT_HAVE_OK)
+			json_dhcp(out, &a->u.dhcp);
+		break;
+	case XDT_APP_DHCPV6:
+		if (a->have[0] == XDT_HAVE_OK) {
+			json_kv(out, "msg_type", xdt_dhcp_v6_type_name(a->u.dhcp6.msg_type));
+			json_kv_opt(out, "hostname", a->u.dhcp6.fqdn);
+		}
+		break;
+	case XDT_APP_NTP:
+		for (i = 0; i < 2; i++) {
+			const struct xdt_ntp_info *n = &a->u.ntp[i];
+
+			if (a->have[i] != XDT_HAVE_OK)
+				continue;
+			if (n->mode == XDT_NTP_MODE_SERVER) {
+				fprintf(out, ",\"stratum\":%u", n->stratum);
+				json_kv_opt(out, "refid", n->refid);
+			} else {
+				fprintf(out, ",\"version\":%u", n->version);
+				json_kv(out, "mode", xdt_ntp_mode_name(n->mode));
+			}
+		}
+		break;
+	case XDT_APP_STUN:
+		if (a->have[0] == XDT_HAVE_OK) {
+			const struct xdt_stun_info *st = &a->u.stun;
+			char addr[INET6_ADDRSTRLEN];
+
+			json_kv(out, "method", xdt_stun_method_name(st->method));
+			json_kv(out, "class", xdt_stun_class_name(st->cls));
+			json_kv_opt(out, "software", st->software);
+			if (st->has_mapped) {
+				inet_ntop(st->mapped_family == 6 ? AF_INET6 : AF_INET,
+					  st->mapped_addr, addr, sizeof(addr));
+				json_kv(out, "mapped_address", addr);
+				fprintf(out, ",\"mapped_port\":%u", st->mapped_port);
+			}
+		}
+		break;
+	case XDT_APP_BITTORRENT:
+		for (i = 0; i < 2; i++) {
+			const struct xdt_bittorrent_info *bt = &a->u.bt[i];
+
+			if (a->have[i] != XDT_HAVE_OK)
+				continue;
+			json_kv_opt(out, "info_hash", bt->info_hash_hex);
+			if (bt->kind == XDT_BITTORRENT_HANDSHAKE)
+				json_kv_opt(out, "peer_client", bt->client);
+			else if (bt->kind == XDT_BITTORRENT_DHT)
+				json_kv_opt(out, "dht_query", bt->query);
+			break;
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+/* The well-known service of a flow nothing recognised by payload, or NULL. */
 static const char *json_service(const struct xdt_flow *f)
 {
-	(void)f;
-	return NULL;
+	if (f->key.family == XDT_FAM_ARP || (f->key.proto != 6 && f->key.proto != 17))
+		return NULL;
+	return xdt_service_for_flow(f->key.proto, be16toh(f->key.port_a), be16toh(f->key.port_b));
 }
-#endif
 
 /* Endpoint index (0 = a, 1 = b) of the initiator and the responder. */
 #define EP_INIT(f) ((f)->init_is_a ? 0 : 1)
