@@ -119,7 +119,7 @@ Test(dpi_flow, reassembles_a_clienthello_split_over_three_segments)
 	xdt_app_free(f.app);
 }
 
-Test(dpi_flow, reassembles_segments_that_arrive_in_reverse_order)
+Test(dpi_flow, reassembles_segments_that_arrive_out_of_order_after_the_first)
 {
 	struct xdt_dpi_stats st = { 0 };
 	struct xdt_flow f;
@@ -127,11 +127,41 @@ Test(dpi_flow, reassembles_segments_that_arrive_in_reverse_order)
 
 	load(FIX "tls13-clienthello-curl.bin", &ch);
 	flow_init(&f, 6, 34858, 18443);
-	feed(&st, &f, 0, 4000000000u + 300, ch.b + 300, (uint32_t)ch.n - 300, 0);
-	feed(&st, &f, 0, 4000000000u + 100, ch.b + 100, 200, 0);
-	cr_expect_null(f.app->proto == XDT_APP_TLS ? "tls" : NULL, "no protocol before byte 0");
-	feed(&st, &f, 0, 4000000000u, ch.b, 100, 0);
-	cr_expect_str_eq(hello(&f, 0)->sni, "www.xdt.test");
+	feed(&st, &f, 0, 4294967000u, ch.b, 100, 0);
+	feed(&st, &f, 0, 4294967000u + 300, ch.b + 300, (uint32_t)ch.n - 300, 0);
+	cr_expect_eq(f.app->have[0], XDT_HAVE_NOTHING, "a hole at 100..300");
+	feed(&st, &f, 0, 4294967000u + 100, ch.b + 100, 200, 0);
+	cr_expect_str_eq(hello(&f, 0)->sni, "www.xdt.test", "sequence numbers wrap past 2^32");
+	xdt_app_free(f.app);
+}
+
+Test(dpi_flow, stops_looking_at_a_connection_neither_side_of_which_it_knows)
+{
+	static const uint8_t c[] = "\x01\x02 some binary protocol";
+	static const uint8_t s[] = "\x7f\x00 and its answer";
+	struct xdt_dpi_stats st = { 0 };
+	struct xdt_flow f;
+
+	flow_init(&f, 6, 40000, 9999);
+	cr_expect_eq(feed(&st, &f, 0, 1, c, sizeof(c) - 1, 0), 0);
+	cr_expect_null(f.app->st[0], "nothing buffered for bytes no protocol starts with");
+	cr_expect_eq(feed(&st, &f, 1, 1, s, sizeof(s) - 1, 0), 1, "done: the kernel may stop");
+	cr_expect_eq(f.app->proto, XDT_APP_NONE);
+	xdt_app_free(f.app);
+}
+
+Test(dpi_flow, keeps_buffering_bytes_that_may_still_become_a_request_line)
+{
+	static const char rest[] = "T / HTTP/1.1\r\nHost: a\r\n\r\n";
+	struct xdt_dpi_stats st = { 0 };
+	struct xdt_flow f;
+
+	flow_init(&f, 6, 40000, 80);
+	feed(&st, &f, 0, 1, (const uint8_t *)"GE", 2, 0);
+	cr_expect_eq(f.app->have[0], XDT_HAVE_NOTHING);
+	feed(&st, &f, 0, 3, (const uint8_t *)rest, sizeof(rest) - 1, 0);
+	cr_expect_eq(f.app->proto, XDT_APP_HTTP);
+	cr_expect_str_eq(f.app->u.http[0].host, "a");
 	xdt_app_free(f.app);
 }
 

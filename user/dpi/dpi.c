@@ -160,40 +160,6 @@ static void stream_merge(struct xdt_dpi_stream *s)
 }
 
 /*
- * Make @seq, which is before byte 0, the new byte 0: what is held moves up and
- * waits, as a range, for the hole to fill. The segments of a handshake can
- * arrive out of order at a capture point, the first one last. 0 or -ERANGE when
- * the held bytes would not fit.
- */
-static int stream_rebase(struct xdt_dpi_stream *s, uint32_t seq)
-{
-	uint32_t delta = s->base_seq - seq, i, end = s->contig;
-
-	for (i = 0; i < s->n_ranges; i++)
-		if (s->range[i][1] > end)
-			end = s->range[i][1];
-	if (delta >= XDT_DPI_STREAM_MAX || end > XDT_DPI_STREAM_MAX - delta ||
-	    (s->contig && s->n_ranges == STREAM_GAPS))
-		return -ERANGE;
-	if (end && stream_reserve(s, end + delta) < 0)
-		return -ERANGE;
-	if (end)
-		memmove(s->buf + delta, s->buf, end);
-	for (i = 0; i < s->n_ranges; i++) {
-		s->range[i][0] += delta;
-		s->range[i][1] += delta;
-	}
-	if (s->contig) {
-		s->range[s->n_ranges][0] = delta;
-		s->range[s->n_ranges][1] = delta + s->contig;
-		s->n_ranges++;
-	}
-	s->contig = 0;
-	s->base_seq = seq;
-	return 0;
-}
-
-/*
  * Place a segment. Returns 1 if the contiguous part grew, 0 if not (duplicate,
  * out of order, or beyond the bound: @overflow counts what was not kept),
  * -ENOMEM.
@@ -203,9 +169,11 @@ static int stream_add(struct xdt_dpi_stream *s, uint32_t seq, const uint8_t *d, 
 {
 	uint32_t off = seq - s->base_seq, end, before = s->contig;
 
-	/* Bytes before byte 0 wrap to huge offsets: an earlier segment came late. */
-	if (off >= XDT_DPI_STREAM_MAX && stream_rebase(s, seq) == 0)
-		off = 0;
+	/*
+	 * Bytes before byte 0 (the first payload seen) wrap to huge offsets and are
+	 * dropped: a stream is read from its first segment, which on one link comes
+	 * first (one flow stays on one queue and CPU).
+	 */
 	if (off >= XDT_DPI_STREAM_MAX) {
 		(*overflow)++;
 		return 0;
@@ -255,6 +223,25 @@ static enum xdt_app_proto tcp_guess(const struct xdt_flow *f, const uint8_t *d, 
 	if (rc == 0)
 		return h.http2_preface ? XDT_APP_HTTP2 : XDT_APP_HTTP;
 	return XDT_APP_NONE;
+}
+
+/*
+ * No protocol tcp_guess() knows can start with these bytes, however many more
+ * follow: the endpoint need not be buffered any longer.
+ */
+static int tcp_unknown(const uint8_t *d, uint32_t n)
+{
+	static const uint8_t tls[] = { 0x16, 0x03 };
+	struct xdt_bittorrent_info bt;
+	struct xdt_http_info h;
+
+	if (!n)
+		return 0;
+	if (!memcmp(d, tls, n < sizeof(tls) ? n : sizeof(tls)) && (n < 3 || d[2] <= 0x04))
+		return 0;
+	if (!memcmp(d, "SSH-", n < 4 ? n : 4))
+		return 0;
+	return xdt_bittorrent_parse(d, n, &bt) == -EINVAL && xdt_http_parse(d, n, &h) == -EINVAL;
 }
 
 /* Blank line of an HTTP head within the stream so far. */
@@ -410,12 +397,16 @@ static int feed_tcp(struct xdt_dpi_stats *st, struct xdt_flow *f, const struct x
 	struct xdt_dpi_stream *s = a->st[b], *o;
 	enum xdt_app_proto p;
 
-	if (!pl->has_seq)
+	if (!pl->has_seq || a->have[b] != XDT_HAVE_NOTHING)
 		return 0;
-	if (!s && a->have[b] == XDT_HAVE_NOTHING) {
+	if (!s) {
 		/* A first segment that holds the whole message needs no buffer. */
 		if (a->proto == XDT_APP_NONE) {
 			p = tcp_guess(f, pl->data, pl->caplen);
+			if (p == XDT_APP_NONE && tcp_unknown(pl->data, pl->caplen)) {
+				a->have[b] = XDT_HAVE_FAILED;
+				return 0;
+			}
 			if (p != XDT_APP_NONE) {
 				if (app_set_proto(st, a, p) < 0)
 					return -ENOMEM;
@@ -443,8 +434,14 @@ static int feed_tcp(struct xdt_dpi_stats *st, struct xdt_flow *f, const struct x
 		return 0;
 	if (a->proto == XDT_APP_NONE) {
 		p = tcp_guess(f, s->buf, s->contig);
-		if (p == XDT_APP_NONE)
+		if (p == XDT_APP_NONE) {
+			if (tcp_unknown(s->buf, s->contig)) {
+				a->have[b] = XDT_HAVE_FAILED;
+				stream_free(s);
+				a->st[b] = NULL;
+			}
 			return 0;
+		}
 		if (app_set_proto(st, a, p) < 0)
 			return -ENOMEM;
 		/* The other side may have spoken first, before the protocol was known. */
@@ -618,7 +615,10 @@ int xdt_dpi_feed(struct xdt_dpi_stats *st, struct xdt_flow *f, const struct xdt_
 		rc = 0;
 	if (rc == -ENOMEM)
 		st->no_memory++;
-	if (a->proto != XDT_APP_NONE && app_complete(a)) {
+	/* Neither side speaks a protocol we know: nothing more to learn either. */
+	if ((a->proto != XDT_APP_NONE && app_complete(a)) ||
+	    (a->proto == XDT_APP_NONE && f->key.proto == 6 && a->have[0] == XDT_HAVE_FAILED &&
+	     a->have[1] == XDT_HAVE_FAILED)) {
 		a->done = 1;
 		/* The reassembly buffers are not needed any more. */
 		stream_free(a->st[0]);
