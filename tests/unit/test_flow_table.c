@@ -287,3 +287,14 @@ Test(flow_table, ends_flows_the_last_sync_did_not_see)
 	cr_assert_eq(xdt_flow_table_stats(t)->evicted, 1);
 	xdt_flow_table_free(t);
 }
+
+Test(flow_table, gives_a_closing_udp_flow_a_short_timeout)
+{
+	uint8_t a[16] = { 10, 213, 0, 1 }, b[16] = { 10, 213, 0, 2 }, from_a;
+	struct xdt_flow f = { 0 };
+
+	xdt_flow_key_make(&f.key, XDT_FAM_IPV4, 17, 0, a, 40000, b, 443, &from_a);
+	cr_expect_eq(xdt_flow_timeout_ns(&f), 60ULL * 1000000000ULL);
+	f.closing = 1;
+	cr_expect_eq(xdt_flow_timeout_ns(&f), 5ULL * 1000000000ULL);
+}

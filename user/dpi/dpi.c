@@ -493,7 +493,7 @@ static enum xdt_app_proto udp_guess(const struct xdt_flow *f, const uint8_t *d, 
 	return XDT_APP_NONE;
 }
 
-static void quic_datagram(struct xdt_dpi_stats *st, const struct xdt_flow *f,
+static void quic_datagram(struct xdt_dpi_stats *st, struct xdt_flow *f,
 			  struct xdt_app_quic *q, const struct xdt_dpi_payload *pl)
 {
 	uint32_t ok = q->info.initials_decrypted + q->info.initials_unverified;
@@ -507,6 +507,9 @@ static void quic_datagram(struct xdt_dpi_stats *st, const struct xdt_flow *f,
 		return;	/* a server's short-header packet: nothing to read */
 	st->quic_initials += q->info.initials_decrypted + q->info.initials_unverified - ok;
 	st->quic_auth_failed += q->info.tag_failures - bad;
+	/* RFC 9000 10.2: after CONNECTION_CLOSE only the draining period is left. */
+	if (q->info.closed)
+		f->closing = 1;
 }
 
 static int feed_udp(struct xdt_dpi_stats *st, struct xdt_flow *f, const struct xdt_dpi_payload *pl)

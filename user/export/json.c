@@ -426,7 +426,7 @@ void xdt_json_flow(FILE *out, const struct xdt_flow *f, uint64_t now_ns,
 		"\"last_seen\":\"%s\",\"pkts_out\":%llu,\"bytes_out\":%llu,\"pkts_in\":%llu,"
 		"\"bytes_in\":%llu,\"bps_out\":%.1f,\"bps_in\":%.1f",
 		proto, k->family == XDT_FAM_IPV6 ? 6 : 4, s, sport, d, dport,
-		xdt_tcp_state_name(f->tcp_state), t0, t1,
+		f->closing ? "CLOSING" : xdt_tcp_state_name(f->tcp_state), t0, t1,
 		(unsigned long long)f->dir[XDT_DIR_OUT].pkts,
 		(unsigned long long)f->dir[XDT_DIR_OUT].bytes,
 		(unsigned long long)f->dir[XDT_DIR_IN].pkts,

@@ -29,6 +29,7 @@ static const uint64_t tcp_timeout[] = {
 };
 #define UDP_DNS_TIMEOUT (30 * NS)
 #define UDP_TIMEOUT (60 * NS)
+#define UDP_CLOSING_TIMEOUT (5 * NS)	/* QUIC draining: 3 PTO, well under 5 s */
 #define ICMP_TIMEOUT (30 * NS)
 #define ARP_TIMEOUT (30 * NS)
 #define OTHER_TIMEOUT (60 * NS)
@@ -96,6 +97,8 @@ uint64_t xdt_flow_timeout_ns(const struct xdt_flow *f)
 			return tcp_timeout[f->tcp_state];
 		return OTHER_TIMEOUT;
 	case 17:
+		if (f->closing)
+			return UDP_CLOSING_TIMEOUT;
 		if (k->port_a == htobe16(53) || k->port_b == htobe16(53))
 			return UDP_DNS_TIMEOUT;
 		return UDP_TIMEOUT;

@@ -66,6 +66,8 @@ struct xdt_flow {
 	uint32_t sync_gen;	/* last xdt_flow_table_sync() generation that saw it */
 	uint8_t dpi_pkts[2];	/* pcap backend: payloads given to DPI, by endpoint a/b */
 	uint8_t dpi_handshake;	/* bit n: endpoint n's payloads are handshake-sized */
+	uint8_t closing;	/* not TCP: the application said it closes (QUIC
+				 * CONNECTION_CLOSE); a short idle timeout */
 	struct xdt_app *app;	/* what DPI found (user/dpi/dpi.h); owned by the table */
 	/* Table linkage: private to table.c. */
 	struct xdt_flow *hnext;
