@@ -25,6 +25,9 @@
 #             (tcpreplay, or pcapsend.py when tcpreplay is not installed), so
 #             every frame of both directions arrives there as XDP ingress.
 #             The XDP program must be gone from the link after SIGINT.
+#   nodpi     --no-dpi, offline for every capture and live for tls: no app
+#             object but port names, no payload looked at, no prefix out of
+#             the kernel
 #
 # One "PASS name" / "FAIL name: expected X, got Y" / "SKIP name: why" line per
 # check, then "dpi: N passed, M failed, K skipped".
@@ -410,12 +413,15 @@ replay() {
 	fi
 }
 
+# check_live CASE [TAG OPTION...]: with a TAG, the run has those extra options,
+# its output is CASE.TAG.jsonl and check_TAG judges it instead of the oracle.
 check_live() {
-	local case=$1 pid rc i
-	local json=$T/$case.live.jsonl err=$T/$case.live.err
+	local case=$1 tag=${2:-live} pid rc i
+	local json=$T/$case.$tag.jsonl err=$T/$case.$tag.err
+	shift $(($# > 1 ? 2 : 1))
 	# shellcheck disable=SC2086 # DPI_LIVE_ARGS is a list of options
 	ip netns exec "$NL" "$XDPTOP" -i $IL --backend xdp --json --interval 3600 \
-		${DPI_LIVE_ARGS:-} >"$json" 2>"$err" &
+		${DPI_LIVE_ARGS:-} "$@" >"$json" 2>"$err" &
 	pid=$!
 	XDT_PIDS+=("$pid")
 	# Attached means ready: the program is on the link before any frame.
@@ -453,9 +459,41 @@ check_live() {
 	fi
 	grep -q '"type":"stats"' "$json" ||
 		{ fail "live/$case: xdptop printed no stats record" "$(head -n 20 "$err")"; return; }
+	if [[ $tag != live ]]; then
+		"check_$tag" "$case" "$json"
+		return
+	fi
 	"$PY" "$ORACLE" compare "dpi/live/$case" "$T/$case.expect.json" "$json" \
 		>"$T/$case.live.log" 2>&1
 	counted "$T/$case.live.log"
+}
+
+# --no-dpi: no app object but the port names ("by":"port"); no payload looked at; live, no payload
+# prefix left the kernel (prefix_records 0) while every packet was still counted.
+check_nodpi() {
+	local case=$1 json=$2 stats
+	stats=$(grep '"type":"stats"' "$json" | tail -n 1)
+	if grep '"app":' "$json" | grep -qv '"by":"port"'; then
+		fail "nodpi/$case: --no-dpi printed app objects found by payload" \
+			"$(grep '"app":' "$json" | grep -v -m 3 '"by":"port"')"
+	elif [[ $stats != *'"dpi":{"enabled":false,"payloads":0,'* ]]; then
+		fail "nodpi/$case: --no-dpi still looked at payloads" "$stats"
+	elif [[ $stats == *'"prefix_records":'* && $stats != *'"prefix_records":0,'* ]]; then
+		fail "nodpi/$case: --no-dpi: payload prefixes left the kernel" "$stats"
+	elif [[ $stats == *'"packets":0,'* ]]; then
+		fail "nodpi/$case: --no-dpi counted no packet" "$stats"
+	else
+		pass "nodpi/$case $(basename "$json" .jsonl)"
+	fi
+}
+
+check_offline_nodpi() {
+	local case=$1 json=$T/$1.nodpi-offline.jsonl
+	if ! "$XDPTOP" -r "$T/$case.pcap" --json --no-dpi >"$json" 2>"$T/$case.nodpi.err"; then
+		fail "nodpi/$case: xdptop -r --no-dpi failed" "$(head -n 5 "$T/$case.nodpi.err")"
+		return
+	fi
+	check_nodpi "$case" "$json"
 }
 
 keep() {
@@ -564,6 +602,8 @@ if [[ $REPLAY == python ]]; then
 	note "tcpreplay not installed (Debian package tcpreplay): replaying with pcapsend.py"
 fi
 for c in "${READY[@]}"; do check_live "$c"; done
+for c in "${READY[@]}"; do check_offline_nodpi "$c"; done
+[[ " ${READY[*]} " == *" tls "* ]] && check_live tls nodpi --no-dpi
 
 keep
 note "dpi suite took $((SECONDS - START)) s"
