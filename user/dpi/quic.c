@@ -18,6 +18,7 @@
 #include <openssl/params.h>
 
 #include "quic.h"
+#include "rd.h"
 
 #define UDP_MAX 65535
 #define SAMPLE_LEN 16
@@ -97,41 +98,7 @@ static int type_family(uint32_t v)
 	return 0;
 }
 
-/* --- bounded reader ------------------------------------------------------------ */
-
-struct rd {
-	const uint8_t *p;
-	size_t len;
-	size_t off;
-	int err;
-};
-
-static const uint8_t *rd_take(struct rd *r, uint64_t n)
-{
-	const uint8_t *p;
-
-	if (r->err || n > r->len - r->off) {
-		r->err = 1;
-		return NULL;
-	}
-	p = r->p + r->off;
-	r->off += (size_t)n;
-	return p;
-}
-
-static unsigned int rd_u8(struct rd *r)
-{
-	const uint8_t *p = rd_take(r, 1);
-
-	return p ? p[0] : 0;
-}
-
-static uint32_t rd_u32(struct rd *r)
-{
-	const uint8_t *p = rd_take(r, 4);
-
-	return p ? (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3] : 0;
-}
+/* --- varints (the rest of the reader is rd.h) -------------------------------- */
 
 /* RFC 9000 16: the top two bits of the first byte give the length. */
 static uint64_t rd_varint(struct rd *r)
@@ -150,11 +117,6 @@ static uint64_t rd_varint(struct rd *r)
 	for (i = 0; i < n; i++)
 		v = v << 8 | q[i];
 	return v;
-}
-
-static size_t rd_left(const struct rd *r)
-{
-	return r->len - r->off;
 }
 
 /* --- headers ------------------------------------------------------------------- */

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "tls.h"
+#include "rd.h"
 
 #define TLS_CT_HANDSHAKE 22
 #define TLS_RECORD_MAX 16384	/* RFC 8446 5.1: TLSPlaintext.length <= 2^14 */
@@ -142,59 +143,6 @@ void xdt_tls_sha256(const void *data, size_t len, uint8_t digest[32])
 	sha256_init(&s);
 	sha256_update(&s, data, len);
 	sha256_final(&s, digest);
-}
-
-/* --- bounded reader ------------------------------------------------------------ */
-
-struct rd {
-	const uint8_t *p;
-	size_t len;
-	size_t off;
-	int err;
-};
-
-static const uint8_t *rd_take(struct rd *r, size_t n)
-{
-	const uint8_t *p;
-
-	if (r->err || n > r->len - r->off) {
-		r->err = 1;
-		return NULL;
-	}
-	p = r->p + r->off;
-	r->off += n;
-	return p;
-}
-
-static unsigned int rd_u8(struct rd *r)
-{
-	const uint8_t *p = rd_take(r, 1);
-
-	return p ? p[0] : 0;
-}
-
-static unsigned int rd_u16(struct rd *r)
-{
-	const uint8_t *p = rd_take(r, 2);
-
-	return p ? (unsigned int)(p[0] << 8 | p[1]) : 0;
-}
-
-/* The next n bytes as their own reader; errors propagate to the parent's err. */
-static struct rd rd_sub(struct rd *r, size_t n)
-{
-	struct rd s = { .p = rd_take(r, n) };
-
-	if (s.p)
-		s.len = n;
-	else
-		s.err = 1;
-	return s;
-}
-
-static size_t rd_left(const struct rd *r)
-{
-	return r->len - r->off;
 }
 
 /* --- helpers ------------------------------------------------------------------- */
