@@ -29,7 +29,7 @@ CLANG ?= clang
 BPFTOOL ?= bpftool
 MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null)
 BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -Wall -Iinclude -Ikern -I/usr/include/$(MULTIARCH)
-BPF_PROGS := xdp_flow tc_flow
+BPF_PROGS := xdp_flow tc_flow sock_attr
 BPF_SKELS := $(patsubst %,$(B)/kern/%.skel.h,$(BPF_PROGS))
 # Keep the objects the skeletons embed: they are what bpftool and tests inspect.
 .SECONDARY: $(patsubst %,$(B)/kern/%.bpf.o,$(BPF_PROGS))
@@ -38,16 +38,16 @@ BPF_SKELS := $(patsubst %,$(B)/kern/%.skel.h,$(BPF_PROGS))
 # benchmarks need no privilege.
 CORE_SRCS := user/pkt/parse.c user/pkt/frag.c user/flow/table.c user/flow/tcp.c \
 	user/engine.c user/export/json.c user/util/log.c user/util/hash.c user/cli.c \
-	user/capture/iface.c $(wildcard user/dpi/*.c)
+	user/capture/iface.c $(wildcard user/dpi/*.c) $(wildcard user/proc/*.c)
 APP_SRCS := user/main.c user/capture/pcap.c user/capture/kflow.c user/capture/xsk.c loader/loader.c \
-	loader/probe.c
+	loader/probe.c loader/attr.c
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 HDRS := $(wildcard include/xdptop/*.h user/*.h user/*/*.h loader/*.h)
 BPF_HDRS := $(wildcard include/xdptop/*.h kern/lib/*.h)
 
 # libFuzzer harnesses: clang, ASan + UBSan, one binary per parser.
 FUZZ_PARSERS := http ssh dns tls quic dhcp ntp stun bittorrent
-FUZZ_TARGETS := $(B)/fuzz/fuzz_pkt $(B)/fuzz/fuzz_flow $(patsubst %,$(B)/fuzz/fuzz_%,$(FUZZ_PARSERS))
+FUZZ_TARGETS := $(B)/fuzz/fuzz_pkt $(B)/fuzz/fuzz_flow $(B)/fuzz/fuzz_proc $(patsubst %,$(B)/fuzz/fuzz_%,$(FUZZ_PARSERS))
 FUZZ_CFLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	$(CPPFLAGS_ALL)
 FUZZ_SECONDS ?= 60
@@ -55,7 +55,7 @@ FUZZ_SECONDS ?= 60
 # Variant "" is the normal build in build/; "asan/" is ASan+UBSan in build/asan/.
 obj = $(patsubst %.c,$(B)/$(1)obj/%.o,$(2))
 
-.PHONY: all deps configure test check check-unit check-replay check-e2e check-live check-bpf check-kern check-dpi check-fuzz fuzz run bench \
+.PHONY: all deps configure test check check-unit check-replay check-e2e check-live check-bpf check-kern check-dpi check-proc check-fuzz fuzz run bench \
 	install uninstall clean asan format
 .DEFAULT_GOAL := all
 
@@ -92,6 +92,7 @@ $(B)/obj/loader/%.o $(B)/asan/obj/loader/%.o: CPPFLAGS_ALL += -I$(B)/kern
 # bpftool's generated skeletons cast away const; that code is not ours to change.
 $(B)/obj/loader/%.o $(B)/asan/obj/loader/%.o: WARN += -Wno-cast-qual
 $(B)/obj/loader/loader.o $(B)/asan/obj/loader/loader.o: $(BPF_SKELS)
+$(B)/obj/loader/attr.o $(B)/asan/obj/loader/attr.o: $(BPF_SKELS)
 
 $(B)/tests/obj/%.o: %.c $(HDRS) $(B)/config.mk
 	@mkdir -p $(dir $@)
@@ -145,6 +146,9 @@ check-kern: $(B)/xdptop
 check-dpi: $(B)/xdptop
 	XDPTOP=$(B)/xdptop bash tests/dpi/run.sh
 
+check-proc: $(B)/xdptop
+	XDPTOP=$(B)/xdptop bash tests/proc/run.sh
+
 $(B)/bench/engine_bench: bench/engine_bench.c $(B)/libxdt-core.a $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS_ALL) $(PCAP_CFLAGS) $(CFLAGS) $(WARN) -o $@ $< $(B)/libxdt-core.a \
@@ -188,6 +192,10 @@ $(B)/fuzz/fuzz_pkt: tests/fuzz/fuzz_pkt.c $(CORE_SRCS) $(HDRS)
 $(B)/fuzz/fuzz_flow: tests/fuzz/fuzz_flow.c $(CORE_SRCS) $(HDRS) $(B)/config.mk
 	@mkdir -p $(dir $@)
 	$(CLANG) $(FUZZ_CFLAGS) $(CRYPTO_CFLAGS) -o $@ $< $(CORE_SRCS) $(CORE_LIBS)
+
+$(B)/fuzz/fuzz_proc: tests/fuzz/fuzz_proc.c $(wildcard user/proc/*.c) $(HDRS) $(B)/config.mk
+	@mkdir -p $(dir $@)
+	$(CLANG) $(FUZZ_CFLAGS) -o $@ $< $(CORE_SRCS) $(CORE_LIBS)
 
 # A parser with its own harness file (tests/fuzz/fuzz_NAME.c) uses it; the others
 # share fuzz_dpi.c, built with -DFUZZ_NAME.

@@ -34,6 +34,18 @@ __noinline int xdt_tc_account(struct __sk_buff *skb, struct kpkt *p)
 	if (!skb || !p)
 		return TC_ACT_UNSPEC;
 	f = kflow_account(p, &k, &from_b, now);
+	/*
+	 * The local socket that sent this: userspace joins its cookie with the owner
+	 * the cgroup hooks recorded. Only full sockets: a SYN-ACK comes from a
+	 * request socket whose cookie nothing else knows. A plain store: every full
+	 * socket of one flow key is the same socket.
+	 */
+	if (f && !f->cookie && skb->sk) {
+		struct bpf_sock *sk = bpf_sk_fullsock(skb->sk);
+
+		if (sk)
+			f->cookie = bpf_get_socket_cookie(skb);
+	}
 	if (!kprefix_wanted(f, p, &k, from_b))
 		return TC_ACT_UNSPEC;
 	if (p->payload_len >= sizeof(head))

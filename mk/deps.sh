@@ -10,12 +10,13 @@ set -eu
 # end-to-end tests (tcpdump, curl, dig, dnsmasq, ping, python3 for http.server;
 # capinfos and mergecap come with tshark; ethtool turns offloads off), and the real
 # clients and servers of the DPI tests (openssl, ssh/sshd, nginx, ngtcp2's gtlsclient
-# and gtlsserver) with tcpreplay to replay their captures live.
+# and gtlsserver) with tcpreplay to replay their captures live; nc for the process
+# attribution test.
 PKGS="build-essential pkg-config libpcap-dev libssl-dev clang llvm libclang-rt-dev libbpf-dev libxdp-dev
 bpftool libelf-dev zlib1g-dev
 libcriterion-dev tshark tcpdump curl bind9-dnsutils dnsmasq-base iputils-ping iproute2
 python3 coreutils ethtool openssl openssh-client openssh-server nginx ngtcp2-client
-ngtcp2-server tcpreplay"
+ngtcp2-server tcpreplay netcat-openbsd"
 
 missing=
 for p in $PKGS; do

@@ -9,6 +9,8 @@
 #   e2e       real traffic in network namespaces, checked against tshark
 #   live      live capture on a veth, checked against interface counters and clients
 #   kern      xdp and pcap backends live against tshark, 1 GB prefix bound, kill -9
+#   proc      processes of known pids and names (short-lived, long-named, pre-started,
+#             refused) against the process xdptop names for each flow
 #   dpi       real clients and servers (TLS, HTTP, DNS, SSH, QUIC) captured; names from
 #             xdptop -r and from the xdp backend (replayed live) against tshark
 #   docs      --help, xdptop(8) and the option parser know the same flags
@@ -75,6 +77,7 @@ script e2e env XDPTOP="$B/xdptop" bash tests/e2e/run.sh
 script live env XDPTOP="$B/xdptop" bash tests/live/run.sh
 script kern env XDPTOP="$B/xdptop" bash tests/kern/run.sh
 script dpi env XDPTOP="$B/xdptop" bash tests/dpi/run.sh
+script proc env XDPTOP="$B/xdptop" bash tests/proc/run.sh
 script docs env XDPTOP="$B/xdptop" bash tests/docs/run.sh
 script fuzz env FUZZ_SECONDS=5 bash tests/fuzz/run.sh "$B"
 

@@ -19,6 +19,7 @@ enum {
 	OPT_PROBE,
 	OPT_MIRROR,
 	OPT_NO_DPI,
+	OPT_NO_KERNEL_PROC,
 };
 
 static const struct option long_opts[] = {
@@ -35,6 +36,7 @@ static const struct option long_opts[] = {
 	{ "probe", no_argument, NULL, OPT_PROBE },
 	{ "mirror", no_argument, NULL, OPT_MIRROR },
 	{ "no-dpi", no_argument, NULL, OPT_NO_DPI },
+	{ "no-kernel-proc", no_argument, NULL, OPT_NO_KERNEL_PROC },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -71,6 +73,10 @@ void xdt_cli_usage(FILE *out)
 	      "                         TLS, QUIC and DNS handshakes get up to 4096\n"
 	      "      --no-dpi           look at no payload (none leaves the kernel with the\n"
 	      "                         xdp and afxdp backends); port names only\n"
+	      "\n"
+	      "Processes:\n"
+	      "      --no-kernel-proc   do not attach the cgroup socket hooks that name the\n"
+	      "                         process of each flow in the kernel\n"
 	      "\n"
 	      "Output (JSON lines on stdout, schema in xdptop(8)):\n"
 	      "      --json             JSON lines output; currently the only output mode\n"
@@ -270,6 +276,9 @@ int xdt_cli_parse(int argc, char **argv, struct xdt_opts *o, FILE *err)
 			break;
 		case OPT_NO_DPI:
 			o->no_dpi = 1;
+			break;
+		case OPT_NO_KERNEL_PROC:
+			o->no_kernel_proc = 1;
 			break;
 		case 'v':
 			o->verbosity++;

@@ -35,6 +35,7 @@ struct xdt_opts {
 	unsigned int dpi_packets;	/* payloads looked at per flow and direction */
 	unsigned int dpi_bytes;		/* bytes per ordinary payload */
 	int no_dpi;
+	int no_kernel_proc;	/* no cgroup socket hooks: the /proc fallback only */
 	int probe;
 	int mirror;		/* the interface is a SPAN/TAP port: no local traffic */
 	int verbosity;		/* -v adds, -q subtracts */

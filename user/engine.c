@@ -8,6 +8,7 @@
 
 #define EXPIRE_EVERY_NS 1000000000ULL
 #define PDNS_ENTRIES 16384
+#define PROC_ENTRIES 4096
 
 struct xdt_engine {
 	struct xdt_flow_table *flows;
@@ -16,6 +17,7 @@ struct xdt_engine {
 	struct xdt_dpi_opts dpi;
 	struct xdt_dpi_stats dpi_stats;
 	struct xdt_pdns *pdns;
+	struct xdt_proc_cache *procs;
 	xdt_dpi_done_fn on_dpi_done;
 	void *ctx;
 	uint64_t now_ns;
@@ -35,6 +37,9 @@ struct xdt_engine *xdt_engine_new(const struct xdt_engine_opts *opts)
 	xdt_flow_table_set_app_free(e->flows, xdt_app_free);
 	e->pdns = xdt_pdns_new(PDNS_ENTRIES, opts->seed);
 	if (!e->pdns)
+		goto fail;
+	e->procs = xdt_proc_cache_new("/", PROC_ENTRIES);
+	if (!e->procs)
 		goto fail;
 	e->dpi = opts->dpi;
 	e->on_dpi_done = opts->on_dpi_done;
@@ -57,6 +62,7 @@ void xdt_engine_free(struct xdt_engine *e)
 	xdt_frag_cache_free(e->frags);
 	xdt_flow_table_free(e->flows);
 	xdt_pdns_free(e->pdns);
+	xdt_proc_cache_free(e->procs);
 	free(e);
 }
 
@@ -193,6 +199,11 @@ const struct xdt_engine_stats *xdt_engine_stats(const struct xdt_engine *e)
 const struct xdt_dpi_stats *xdt_engine_dpi_stats(const struct xdt_engine *e)
 {
 	return &e->dpi_stats;
+}
+
+struct xdt_proc_cache *xdt_engine_procs(struct xdt_engine *e)
+{
+	return e->procs;
 }
 
 const struct xdt_pdns *xdt_engine_pdns(const struct xdt_engine *e)

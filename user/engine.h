@@ -14,6 +14,7 @@
 
 #include "dpi/dpi.h"
 #include "dpi/pdns.h"
+#include "proc/proc.h"
 #include "flow/table.h"
 #include "pkt/parse.h"
 
@@ -65,6 +66,9 @@ struct xdt_flow_table *xdt_engine_flows(struct xdt_engine *e);
 const struct xdt_engine_stats *xdt_engine_stats(const struct xdt_engine *e);
 const struct xdt_dpi_stats *xdt_engine_dpi_stats(const struct xdt_engine *e);
 const struct xdt_dpi_opts *xdt_engine_dpi_opts(const struct xdt_engine *e);
+/* Descriptions of the processes that own flows (user/proc/proc.h). */
+struct xdt_proc_cache *xdt_engine_procs(struct xdt_engine *e);
+
 /* Names learnt from DNS answers (passive DNS). */
 const struct xdt_pdns *xdt_engine_pdns(const struct xdt_engine *e);
 

@@ -19,9 +19,11 @@
 #include "capture/kflow.h"
 #include "capture/pcap.h"
 #include "capture/xsk.h"
+#include "proc/owner.h"
 #include "export/json.h"
 #include "util/hash.h"
 #include "util/log.h"
+#include "../loader/attr.h"
 #include "../loader/loader.h"
 
 #ifndef XDT_VERSION
@@ -38,7 +40,12 @@ static volatile sig_atomic_t stop_signal;
 struct app {
 	struct xdt_engine *e;
 	struct xdt_kflow_reader *kr;
+	/* The process fallback: the latest sock_diag + /proc snapshot, and when to redo it. */
+	struct xdt_proc_snapshot *snap;
+	uint64_t snap_next_ns;
 };
+
+#define SNAPSHOT_EVERY_NS (5ULL * 1000000000ULL)
 
 static void on_signal(int sig)
 {
@@ -65,13 +72,28 @@ static uint64_t clock_ns(clockid_t id)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
+/* One flow, about to be printed as it ends, from the latest snapshot. */
+static void owner_from_snapshot(struct app *a, const struct xdt_flow *f)
+{
+	struct xdt_flow *m = xdt_flow_table_lookup(xdt_engine_flows(a->e), &f->key);
+
+	if (m == f)
+		xdt_owner_fallback_one(m, a->snap, xdt_engine_procs(a->e));
+}
+
 /* A flow leaving the table is printed at once: nothing counted goes unreported. */
 static void on_flow_end(const struct xdt_flow *f, void *ctx)
 {
 	struct app *a = ctx;
 
-	xdt_json_flow(stdout, f, a->e ? xdt_engine_now(a->e) : f->last_ns,
-		      a->e ? xdt_engine_pdns(a->e) : NULL);
+	if (f->owner.method == XDT_METHOD_NONE && a->snap)
+		owner_from_snapshot(a, f);
+	struct xdt_json_ctx jc = {
+		a->e ? xdt_engine_pdns(a->e) : NULL,
+		a->e ? xdt_engine_procs(a->e) : NULL,
+	};
+
+	xdt_json_flow(stdout, f, a->e ? xdt_engine_now(a->e) : f->last_ns, &jc);
 	/* Idle in userspace means idle in the kernel too: free its map entry. */
 	if (a->kr && (f->end == XDT_END_IDLE || (f->app && f->app->done)))
 		xdt_kflow_forget(a->kr, &f->key, f->end == XDT_END_IDLE);
@@ -84,6 +106,32 @@ static void on_dpi_done(const struct xdt_flow *f, void *ctx)
 
 	if (a->kr)
 		xdt_kflow_done(a->kr, &f->key);
+}
+
+/*
+ * Flows the kernel hooks did not attribute (sockets older than xdptop, or no
+ * hooks) get the owner a snapshot of the sockets names. The snapshot is redone
+ * at most every SNAPSHOT_EVERY_NS: a /proc scan is not free on a busy host.
+ */
+static void owners_fallback(struct app *a, int refresh, int force)
+{
+	uint64_t now = clock_ns(CLOCK_MONOTONIC);
+	struct xdt_proc_snapshot *s;
+	int err = 0;
+
+	if (refresh && (force || now >= a->snap_next_ns)) {
+		a->snap_next_ns = now + SNAPSHOT_EVERY_NS;
+		s = xdt_proc_snapshot_new("/", &err);
+		if (s) {
+			xdt_proc_snapshot_free(a->snap);
+			a->snap = s;
+		} else {
+			xdt_dbg("socket snapshot for the process fallback failed: %s",
+				  strerror(-err));
+		}
+	}
+	if (a->snap)
+		xdt_owner_fallback(xdt_engine_flows(a->e), a->snap, xdt_engine_procs(a->e));
 }
 
 static int output_ok(void)
@@ -135,6 +183,7 @@ static int run_offline(const struct xdt_opts *o, struct xdt_engine *e)
  * read; print the table every interval; stop on a signal or --duration.
  */
 struct live {
+	struct app *app;
 	const char *name;
 	void *ctx;
 	int (*read)(void *ctx, int max_wait_ms);	/* 0 or -errno */
@@ -156,6 +205,7 @@ static int live_loop(const struct xdt_opts *o, struct xdt_engine *e, const struc
 			break;
 		if (now >= next_print) {
 			l->refresh(l->ctx, &cs);
+			owners_fallback(l->app, 1, 0);
 			if (print_table(e, &cs)) {
 				rc = 1;
 				break;
@@ -176,6 +226,8 @@ static int live_loop(const struct xdt_opts *o, struct xdt_engine *e, const struc
 	if (!rc)
 		l->drain(l->ctx);
 	l->refresh(l->ctx, &cs);
+	/* The last table: a fresh look for what is still unattributed. */
+	owners_fallback(l->app, 1, 1);
 	if (print_table(e, &cs))
 		rc = 1;
 	return rc;
@@ -246,10 +298,11 @@ static void pcap_drain(void *ctx)
 }
 
 static int run_pcap(const struct xdt_opts *o, const char *const *ifnames, unsigned int n,
-		    struct xdt_engine *e)
+		    struct app *a)
 {
+	struct xdt_engine *e = a->e;
 	struct pcap_live p = { .e = e };
-	struct live l = { "pcap", &p, pcap_read, pcap_refresh, pcap_drain };
+	struct live l = { a, "pcap", &p, pcap_read, pcap_refresh, pcap_drain };
 	char err[512];
 	int rc = 1;
 
@@ -283,6 +336,7 @@ struct kern_live {
 	struct xdt_kernel *k;
 	struct xdt_kflow_reader *kr;
 	struct xdt_xsk *xsk;	/* mirror mode: prefixes arrive as AF_XDP frames */
+	struct xdt_attr *attr;	/* process attribution hooks, or NULL */
 	struct xdt_engine *e;
 };
 
@@ -375,7 +429,7 @@ static int run_kernel(const struct xdt_opts *o, const char *const *ifnames, unsi
 		.mirror = o->mirror,
 	};
 	struct kern_live k = { .e = a->e };
-	struct live l = { "xdp", &k, kern_read, kern_refresh, kern_drain };
+	struct live l = { a, "xdp", &k, kern_read, kern_refresh, kern_drain };
 	const struct xdt_kernel_maps *m;
 	struct xdt_kflow_fds fds;
 	int rc;
@@ -384,10 +438,25 @@ static int run_kernel(const struct xdt_opts *o, const char *const *ifnames, unsi
 	if (!k.k)
 		return -1;
 	m = xdt_kernel_maps(k.k);
-	fds = (struct xdt_kflow_fds){ m->flows, m->done, m->prefixes, m->stats };
+	fds = (struct xdt_kflow_fds){ m->flows, m->done, m->prefixes, m->stats, -1, -1, -1 };
+	if (!o->no_kernel_proc) {
+		char aerr[512];
+
+		k.attr = xdt_attr_open("/proc/self/mounts", o->max_flows, aerr, sizeof(aerr));
+		if (k.attr) {
+			fds.owners = xdt_attr_maps(k.attr)->owners;
+			fds.ports = xdt_attr_maps(k.attr)->ports;
+			fds.execs = xdt_attr_maps(k.attr)->execs;
+			xdt_info("process attribution: cgroup socket hooks on %s",
+				 xdt_attr_cgroup(k.attr));
+		} else {
+			xdt_warn("process attribution in the kernel unavailable: %s", aerr);
+		}
+	}
 	k.kr = xdt_kflow_reader_new(&fds, a->e);
 	if (!k.kr) {
 		snprintf(err, errlen, "cannot set up the kernel map reader: %s", strerror(errno));
+		xdt_attr_close(k.attr);
 		xdt_kernel_close(k.k);
 		return -1;
 	}
@@ -395,6 +464,7 @@ static int run_kernel(const struct xdt_opts *o, const char *const *ifnames, unsi
 		k.xsk = xdt_xsk_open(ifnames[0], m->xsks, err, errlen);
 		if (!k.xsk) {
 			xdt_kflow_reader_free(k.kr);
+			xdt_attr_close(k.attr);
 			xdt_kernel_close(k.k);
 			return -1;
 		}
@@ -414,6 +484,7 @@ static int run_kernel(const struct xdt_opts *o, const char *const *ifnames, unsi
 	a->kr = NULL;
 	xdt_xsk_close(k.xsk);
 	xdt_kflow_reader_free(k.kr);
+	xdt_attr_close(k.attr);
 	xdt_kernel_close(k.k);	/* destroys the links: nothing stays attached */
 	return rc;
 }
@@ -440,8 +511,10 @@ static int run_live(const struct xdt_opts *o, struct app *a)
 	if (isatty(STDIN_FILENO))
 		xdt_info("a table every %g s; Ctrl-C prints the last one and stops",
 			 (double)o->interval_ns / 1e9);
+	/* Sockets that exist before we start: their owners from a first snapshot. */
+	owners_fallback(a, 1, 1);
 	if (o->backend == XDT_BACKEND_PCAP)
-		return run_pcap(o, devs, n, a->e);
+		return run_pcap(o, devs, n, a);
 	rc = run_kernel(o, devs, n, a, err, sizeof(err));
 	if (rc >= 0)
 		return rc;
@@ -450,7 +523,7 @@ static int run_live(const struct xdt_opts *o, struct app *a)
 		return 1;
 	}
 	xdt_warn("%s backend unavailable, using pcap: %s", o->mirror ? "afxdp" : "xdp", err);
-	return run_pcap(o, devs, n, a->e);
+	return run_pcap(o, devs, n, a);
 }
 
 int main(int argc, char **argv)
@@ -501,5 +574,6 @@ int main(int argc, char **argv)
 	install_signals();
 	rc = o.read_path ? run_offline(&o, a.e) : run_live(&o, &a);
 	xdt_engine_free(a.e);
+	xdt_proc_snapshot_free(a.snap);
 	return rc;
 }

@@ -31,8 +31,9 @@ struct xdt_kflow {
 	__u8 fin_seen;
 	__u8 handshake;		/* bit d: endpoint d's prefixes are handshake-sized */
 	__u8 pad[2];
+	__u64 cookie;		/* TC egress: socket cookie of the local full socket, or 0 */
 };
-_Static_assert(sizeof(struct xdt_kflow) == 72, "xdt_kflow layout is shared with BPF");
+_Static_assert(sizeof(struct xdt_kflow) == 80, "xdt_kflow layout is shared with BPF");
 
 /* Ring-buffer record types. Every record starts with struct xdt_rec_hdr. */
 #define XDT_REC_PREFIX 1
@@ -82,6 +83,52 @@ _Static_assert(sizeof(struct xdt_prefix_rec) == 8 + 40 + 8 + 8 + 8,
 
 #define XDT_HOOK_XDP 1
 #define XDT_HOOK_TC_EGRESS 2
+
+/* Who owned a socket, as the cgroup socket hooks saw it (kern/sock_attr.bpf.c). */
+struct xdt_owner {
+	__u32 tgid;		/* process id */
+	__u32 pid;		/* thread id */
+	__u32 uid;
+	__u32 gid;
+	__u64 cgroup_id;	/* cgroup v2 id of the task */
+	__u64 ts_boot_ns;	/* bpf_ktime_get_boot_ns() when seen: the task existed then */
+	char comm[16];		/* task comm, cut at 15 characters */
+	__u8 hook;		/* XDT_OWNER_* that recorded it */
+	__u8 pad[7];
+};
+_Static_assert(sizeof(struct xdt_owner) == 56, "xdt_owner layout is shared with BPF");
+
+#define XDT_OWNER_CREATE 1	/* cgroup/sock_create: the task that made the socket */
+#define XDT_OWNER_BIND 2	/* cgroup/post_bind4/6 */
+#define XDT_OWNER_CONNECT 3	/* cgroup/connect4/6 */
+#define XDT_OWNER_SENDMSG 4	/* cgroup/sendmsg4/6 (unconnected UDP) */
+#define XDT_OWNER_RECVMSG 5	/* cgroup/recvmsg4/6 (unconnected UDP) */
+#define XDT_OWNER_ACCEPT 6	/* sockops passive establish: the listener's owner */
+
+/*
+ * What a process executed, recorded at exec (tp_btf/sched_process_exec): the
+ * full name and arguments of a process that may be gone by the time userspace
+ * asks /proc. Keyed by tgid; ts_boot_ns tells one image from a later one.
+ */
+#define XDT_EXEC_PATH_MAX 128
+#define XDT_EXEC_ARGS_MAX 192
+struct xdt_exec {
+	__u64 ts_boot_ns;	/* bpf_ktime_get_boot_ns() at exec */
+	__u16 path_len;		/* bytes in path[], NUL included */
+	__u16 args_len;		/* bytes in args[]: argv strings, each NUL-terminated */
+	__u8 pad[4];
+	char path[XDT_EXEC_PATH_MAX];
+	char args[XDT_EXEC_ARGS_MAX];
+};
+_Static_assert(sizeof(struct xdt_exec) == 16 + XDT_EXEC_PATH_MAX + XDT_EXEC_ARGS_MAX,
+	       "xdt_exec layout is shared with BPF");
+
+/* A bound local port (listeners and UDP servers), for accepted connections. */
+struct xdt_port_key {
+	__u16 port;		/* host order */
+	__u8 family;		/* XDT_FAM_IPV4 or XDT_FAM_IPV6 */
+	__u8 proto;		/* IPPROTO_TCP or IPPROTO_UDP */
+};
 
 /* Slots of the per-CPU statistics array. */
 enum xdt_kstat {

@@ -46,7 +46,13 @@ for f in $(strings "$XDPTOP" | grep -xE '[a-z][a-z-]{2,20}' | sort -u); do
 	err=$(probe "--$f")
 	case $err in
 	*"unknown option"* | *"unrecognized"*) ;;
-	*) echo "$man_flags" | grep -qx -- "--$f" || extra="$extra --$f" ;;
+	*)
+		# getopt_long takes an unambiguous abbreviation ("--snap" for "--snaplen"):
+		# a word that only abbreviates a documented flag is not a flag of its own.
+		echo "$man_flags" | grep -qx -- "--$f" ||
+			echo "$man_flags" | grep -q -- "^--$f" ||
+			extra="$extra --$f"
+		;;
 	esac
 done
 [ -z "$extra" ] && result ok no-undocumented-flag || result fail no-undocumented-flag "undocumented:$extra"

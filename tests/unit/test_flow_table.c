@@ -298,3 +298,26 @@ Test(flow_table, gives_a_closing_udp_flow_a_short_timeout)
 	f.closing = 1;
 	cr_expect_eq(xdt_flow_timeout_ns(&f), 5ULL * 1000000000ULL);
 }
+
+Test(flow_table, counts_syns_answered_by_a_rst_per_port)
+{
+	struct xdt_flow_table *t = xdt_flow_table_new(16, 1, NULL, NULL);
+	const struct xdt_flow_table_stats *st;
+
+	/* Two attempts at a closed port, from B (the higher address) and from A. */
+	send_pkt(t, 6, B, 50000, A, 39999, XDT_TCP_SYN, 60, 1 * S);
+	send_pkt(t, 6, A, 39999, B, 50000, XDT_TCP_RST | XDT_TCP_ACK, 40, 1 * S);
+	send_pkt(t, 6, A, 50001, B, 39999, XDT_TCP_SYN, 60, 2 * S);
+	send_pkt(t, 6, B, 39999, A, 50001, XDT_TCP_RST | XDT_TCP_ACK, 40, 2 * S);
+	send_pkt(t, 6, B, 39999, A, 50001, XDT_TCP_RST | XDT_TCP_ACK, 40, 2 * S);
+	/* An accepted connection reset later is not a refusal. */
+	send_pkt(t, 6, A, 50002, B, 80, XDT_TCP_SYN, 60, 3 * S);
+	send_pkt(t, 6, B, 80, A, 50002, XDT_TCP_SYN | XDT_TCP_ACK, 60, 3 * S);
+	send_pkt(t, 6, A, 50002, B, 80, XDT_TCP_ACK, 40, 3 * S);
+	send_pkt(t, 6, B, 80, A, 50002, XDT_TCP_RST, 40, 3 * S);
+	st = xdt_flow_table_stats(t);
+	cr_assert_eq(st->n_closed, 1);
+	cr_expect_eq(st->closed[0].port, 39999);
+	cr_expect_eq(st->closed[0].count, 2, "each attempt once, however many RSTs");
+	xdt_flow_table_free(t);
+}

@@ -51,6 +51,7 @@ Test(json, writes_the_initiator_first_and_every_documented_member)
 		"{\"type\":\"stats\",\"packets\":1,\"parsed\":1,\"unsupported\":0,\"malformed\":0,"
 		"\"malformed_by_reason\":{},\"fragments_unattributed\":0,\"flows\":1,"
 		"\"flows_total\":1,\"flows_expired\":0,\"flows_evicted\":0,\"flows_reused\":0,"
+		"\"process_methods\":{\"kernel\":0,\"sock_diag\":0,\"none\":1},"
 		"\"dpi\":{\"enabled\":false,\"payloads\":0,\"bytes\":0,\"identified\":0,"
 		"\"malformed\":0,\"stream_overflow\":0,\"no_memory\":0,\"quic_initials\":0,"
 		"\"quic_auth_failed\":0,\"dns_names\":0}}\n");
@@ -64,7 +65,9 @@ static char *render_flow(const struct xdt_flow *fl, const struct xdt_pdns *names
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 
-	xdt_json_flow(f, fl, fl->last_ns, names);
+	struct xdt_json_ctx ctx = { names, NULL };
+
+	xdt_json_flow(f, fl, fl->last_ns, &ctx);
 	fclose(f);
 	return buf;
 }

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
+#include <endian.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -12,6 +14,7 @@
 
 #include "kflow.h"
 #include "../flow/table.h"
+#include "../proc/owner.h"
 #include "../pkt/parse.h"
 #include "../util/log.h"
 
@@ -199,6 +202,70 @@ static void to_sync(const struct xdt_flow_key *k, const struct xdt_kflow *v, uin
 	s->tcp_state = k->proto == 6 && k->family != XDT_FAM_ARP ? tcp_state(v, s->init_is_a)
 								  : XDT_TCP_NONE;
 	s->gen = gen;
+	s->cookie = v->cookie;
+	if (s->tcp_state == XDT_TCP_RESET) {
+		uint32_t fi = v->tcp_flags[s->init_is_a ? 0 : 1], fr = v->tcp_flags[s->init_is_a ? 1 : 0];
+
+		s->refused = (fi & XDT_TCP_SYN) && (fr & XDT_TCP_RST) && !(fr & XDT_TCP_SYN);
+	}
+}
+
+static void owner_from_kernel(struct xdt_kflow_reader *r, struct xdt_flow_owner *fo,
+			      const struct xdt_owner *o, int by_port)
+{
+	struct xdt_exec ex;
+	int have_exec;
+
+	fo->pid = (int32_t)o->tgid;
+	fo->uid = o->uid;
+	fo->ts_boot_ns = o->ts_boot_ns;
+	memcpy(fo->comm, o->comm, sizeof(fo->comm));
+	fo->comm[sizeof(fo->comm) - 1] = '\0';
+	fo->method = XDT_METHOD_KERNEL;
+	fo->hook = o->hook;
+	fo->by_port = (uint8_t)by_port;
+	have_exec = r->fds.execs >= 0 && bpf_map_lookup_elem(r->fds.execs, &o->tgid, &ex) == 0;
+	if (have_exec)
+		ex.path[sizeof(ex.path) - 1] = '\0';
+	xdt_owner_resolve(xdt_engine_procs(r->e), fo, have_exec ? ex.path : NULL,
+			  have_exec ? ex.ts_boot_ns : 0);
+}
+
+/*
+ * Join a flow with the owner the cgroup hooks recorded: by the cookie of the
+ * local socket that sent it (TC egress), else, for a flow that never left
+ * through a full socket (a datagram to a server that does not answer), by the
+ * bound local port of its responder. Looked up once per cookie.
+ */
+static void attribute(struct xdt_kflow_reader *r, struct xdt_flow *f)
+{
+	struct xdt_port_key pk;
+	struct xdt_owner o;
+
+	if (r->fds.owners < 0 || f->key.family == XDT_FAM_ARP ||
+	    (f->owner.method == XDT_METHOD_KERNEL && !f->owner.by_port))
+		return;
+	if (f->cookie && f->cookie != f->owner_cookie) {
+		f->owner_cookie = f->cookie;
+		if (bpf_map_lookup_elem(r->fds.owners, &f->cookie, &o) == 0) {
+			owner_from_kernel(r, &f->owner, &o, 0);
+			r->stats.attributed++;
+			return;
+		}
+	}
+	if (f->owner.method != XDT_METHOD_NONE || r->fds.ports < 0 ||
+	    (f->key.proto != 6 && f->key.proto != 17) || f->owner_cookie == UINT64_MAX)
+		return;
+	f->owner_cookie = f->cookie ? f->cookie : UINT64_MAX;
+	pk = (struct xdt_port_key){
+		.port = be16toh(f->init_is_a ? f->key.port_b : f->key.port_a),
+		.family = f->key.family,
+		.proto = f->key.proto,
+	};
+	if (bpf_map_lookup_elem(r->fds.ports, &pk, &o) == 0) {
+		owner_from_kernel(r, &f->owner, &o, 1);
+		r->stats.attributed++;
+	}
 }
 
 static void sync_one(struct xdt_kflow_reader *r, const struct xdt_flow_key *k,
@@ -212,6 +279,7 @@ static void sync_one(struct xdt_kflow_reader *r, const struct xdt_flow_key *k,
 	f = xdt_flow_table_sync(t, &s);
 	if (!f)
 		return;
+	attribute(r, f);
 	/*
 	 * Idle past its timeout: take it out of the kernel with its final counters, so
 	 * no packet between this read and the removal goes uncounted.

@@ -19,6 +19,9 @@ struct xdt_kflow_fds {
 	int done;
 	int prefixes;
 	int stats;
+	int owners;		/* process attribution maps (loader/attr.h), -1 if none */
+	int ports;
+	int execs;
 };
 
 /* Counters of the kernel path, for the stats record. */
@@ -29,6 +32,7 @@ struct xdt_kflow_stats {
 	uint64_t map_full;	/* kernel: flow map insert failed */
 	uint64_t redirected;	/* kernel, mirror mode: frames sent to AF_XDP */
 	uint64_t done_marked;	/* flows DPI finished early: no more prefixes asked */
+	uint64_t attributed;	/* flows joined with a process by the kernel hooks */
 };
 
 /* NULL + errno. @e receives the flows; the reader does not own it. */

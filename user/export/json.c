@@ -7,6 +7,7 @@
 
 #include "json.h"
 #include "../dpi/service.h"
+#include "../proc/owner.h"
 
 void xdt_json_time(char *buf, size_t len, uint64_t ns)
 {
@@ -398,14 +399,48 @@ static void json_app(FILE *out, const struct xdt_flow *f)
 	}
 }
 
+static const char *const method_names[] = {
+	[XDT_METHOD_NONE] = "none",
+	[XDT_METHOD_KERNEL] = "kernel",
+	[XDT_METHOD_SOCK_DIAG] = "sock_diag",
+};
+
+/* "process":{...} when the flow's owner is known. */
+static void json_process(FILE *out, const struct xdt_flow *f, struct xdt_proc_cache *procs)
+{
+	const struct xdt_flow_owner *o = &f->owner;
+	const struct xdt_proc_info *i;
+
+	if (o->method == XDT_METHOD_NONE || o->pid <= 0)
+		return;
+	fprintf(out, ",\"process\":{\"pid\":%d", o->pid);
+	i = procs ? xdt_owner_info(procs, o) : NULL;
+	json_kv_opt(out, "name", i && i->name[0] ? i->name : o->name[0] ? o->name : o->comm);
+	if (i && !i->gone)
+		json_kv_opt(out, "cmdline", i->cmdline);
+	if (i)
+		json_kv_opt(out, "user", i->user);
+	fprintf(out, ",\"uid\":%u", o->uid);
+	if (i && !i->gone) {
+		json_kv_opt(out, "unit", i->unit);
+		json_kv_opt(out, "container", i->container);
+	}
+	json_kv(out, "method", o->method < sizeof(method_names) / sizeof(method_names[0])
+				       ? method_names[o->method] : "none");
+	if (o->by_port)
+		fputs(",\"by_port\":true", out);
+	fputc('}', out);
+}
+
 static void addr_str(const struct xdt_flow_key *k, const uint8_t *a, char *buf, size_t len)
 {
 	inet_ntop(k->family == XDT_FAM_IPV6 ? AF_INET6 : AF_INET, a, buf, (socklen_t)len);
 }
 
 void xdt_json_flow(FILE *out, const struct xdt_flow *f, uint64_t now_ns,
-		   const struct xdt_pdns *names)
+		   const struct xdt_json_ctx *ctx)
 {
+	const struct xdt_pdns *names = ctx ? ctx->names : NULL;
 	int fam = f->key.family == XDT_FAM_IPV6 ? 6 : 4;
 	const char *name;
 	const struct xdt_flow_key *k = &f->key;
@@ -448,6 +483,7 @@ void xdt_json_flow(FILE *out, const struct xdt_flow *f, uint64_t now_ns,
 			json_kv(out, "dst_name", name);
 	}
 	json_app(out, f);
+	json_process(out, f, ctx ? ctx->procs : NULL);
 	if (f->end != XDT_END_NONE)
 		fprintf(out, ",\"end\":\"%s\"", xdt_flow_end_name(f->end));
 	fputs("}\n", out);
@@ -479,6 +515,32 @@ void xdt_json_stats(FILE *out, struct xdt_engine *e, const struct xdt_capture_st
 		(unsigned long long)s->frag_unattributed, xdt_flow_table_count(t),
 		(unsigned long long)fs->created, (unsigned long long)fs->expired,
 		(unsigned long long)fs->evicted, (unsigned long long)fs->reused);
+	{
+		size_t n = xdt_flow_table_count(t), k, by[3] = { 0 };
+		const struct xdt_flow **list = malloc((n ? n : 1) * sizeof(*list));
+
+		if (list) {
+			n = xdt_flow_table_list(t, list, n);
+			for (k = 0; k < n; k++)
+				by[list[k]->owner.method < 3 ? list[k]->owner.method : 0]++;
+			free(list);
+			fprintf(out, ",\"process_methods\":{\"kernel\":%zu,\"sock_diag\":%zu,"
+				"\"none\":%zu}", by[XDT_METHOD_KERNEL], by[XDT_METHOD_SOCK_DIAG],
+				by[XDT_METHOD_NONE]);
+		}
+	}
+	if (fs->n_closed) {
+		uint32_t k;
+
+		fputs(",\"closed_ports\":{", out);
+		for (k = 0; k < fs->n_closed; k++)
+			fprintf(out, "%s\"tcp/%u\":%llu", k ? "," : "", fs->closed[k].port,
+				(unsigned long long)fs->closed[k].count);
+		fputc('}', out);
+		if (fs->closed_other)
+			fprintf(out, ",\"closed_ports_other\":%llu",
+				(unsigned long long)fs->closed_other);
+	}
 	{
 		const struct xdt_dpi_stats *d = xdt_engine_dpi_stats(e);
 
@@ -516,6 +578,7 @@ int xdt_json_table(FILE *out, struct xdt_engine *e, const struct xdt_capture_sta
 {
 	struct xdt_flow_table *t = xdt_engine_flows(e);
 	size_t n = xdt_flow_table_count(t), i;
+	struct xdt_json_ctx ctx = { xdt_engine_pdns(e), xdt_engine_procs(e) };
 	const struct xdt_flow **list;
 
 	list = malloc((n ? n : 1) * sizeof(*list));
@@ -523,7 +586,7 @@ int xdt_json_table(FILE *out, struct xdt_engine *e, const struct xdt_capture_sta
 		return -ENOMEM;
 	n = xdt_flow_table_list(t, list, n);
 	for (i = 0; i < n; i++)
-		xdt_json_flow(out, list[i], xdt_engine_now(e), xdt_engine_pdns(e));
+		xdt_json_flow(out, list[i], xdt_engine_now(e), &ctx);
 	free(list);
 	xdt_json_stats(out, e, cap);
 	return fflush(out) ? -errno : 0;

@@ -27,12 +27,15 @@ struct xdt_capture_stats {
 	uint64_t done_marked;	/* flows DPI finished with: the kernel was told to stop */
 };
 
-/*
- * One {"type":"flow",...} line. Rates are decayed to @now_ns; @names (may be
- * NULL) labels the endpoints with the names DNS resolved them from.
- */
+/* What a flow line may be enriched with; any member may be NULL. */
+struct xdt_json_ctx {
+	const struct xdt_pdns *names;	/* endpoint names DNS resolved */
+	struct xdt_proc_cache *procs;	/* descriptions of owning processes */
+};
+
+/* One {"type":"flow",...} line. Rates are decayed to @now_ns; @ctx may be NULL. */
 void xdt_json_flow(FILE *out, const struct xdt_flow *f, uint64_t now_ns,
-		   const struct xdt_pdns *names);
+		   const struct xdt_json_ctx *ctx);
 
 /* One {"type":"stats",...} line. @cap may be NULL. */
 void xdt_json_stats(FILE *out, struct xdt_engine *e, const struct xdt_capture_stats *cap);

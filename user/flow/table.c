@@ -328,6 +328,28 @@ static struct xdt_flow *flow_create(struct xdt_flow_table *t, const struct xdt_f
 	return f;
 }
 
+/* Count @f once as a refused connection attempt to its responder's port. */
+static void note_refused(struct xdt_flow_table *t, struct xdt_flow *f)
+{
+	uint16_t port = be16toh(f->init_is_a ? f->key.port_b : f->key.port_a);
+	struct xdt_flow_table_stats *st = &t->stats;
+	uint32_t i;
+
+	if (f->refused)
+		return;
+	f->refused = 1;
+	for (i = 0; i < st->n_closed; i++) {
+		if (st->closed[i].port == port) {
+			st->closed[i].count++;
+			return;
+		}
+	}
+	if (st->n_closed < XDT_CLOSED_PORTS_MAX)
+		st->closed[st->n_closed++] = (struct xdt_closed_port){ port, 1 };
+	else
+		st->closed_other++;
+}
+
 static int is_pure_syn(const struct xdt_flow_pkt *p)
 {
 	return p->key.proto == 6 && p->key.family != XDT_FAM_ARP &&
@@ -375,8 +397,11 @@ struct xdt_flow *xdt_flow_table_update(struct xdt_flow_table *t, const struct xd
 	rate_add(d, p->bytes, p->ts_ns);
 	if (p->ts_ns > f->last_ns)
 		f->last_ns = p->ts_ns;
-	if (!created && f->tcp_state)
+	if (!created && f->tcp_state) {
+		if (f->tcp_state == XDT_TCP_SYN_SENT && !from_init && (p->tcp_flags & XDT_TCP_RST))
+			note_refused(t, f);
 		f->tcp_state = xdt_tcp_next(f->tcp_state, from_init, p->tcp_flags);
+	}
 	return f;
 }
 
@@ -426,6 +451,10 @@ struct xdt_flow *xdt_flow_table_sync(struct xdt_flow_table *t, const struct xdt_
 		f->last_ns = s->last_ns;
 	f->tcp_state = s->tcp_state;
 	f->sync_gen = s->gen;
+	if (s->cookie)
+		f->cookie = s->cookie;
+	if (s->refused)
+		note_refused(t, f);
 	return f;
 }
 

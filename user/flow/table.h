@@ -43,6 +43,27 @@ enum xdt_dir {
 	XDT_DIR_IN,
 };
 
+/* How a flow's process was found (xdptop(8): "process.method"). */
+enum xdt_owner_method {
+	XDT_METHOD_NONE,
+	XDT_METHOD_KERNEL,	/* cgroup socket hooks, joined by socket cookie or bound port */
+	XDT_METHOD_SOCK_DIAG,	/* sock_diag dump + /proc fd scan (fallback) */
+};
+
+/* The process that owns a flow's local socket, as far as it is known. */
+struct xdt_flow_owner {
+	int32_t pid;		/* process (thread group) id; 0: unknown */
+	uint32_t uid;
+	uint64_t ts_boot_ns;	/* kernel: CLOCK_BOOTTIME when the hook saw it; else 0 */
+	uint64_t start_ticks;	/* /proc/PID/stat starttime of the process, 0: unknown */
+	char comm[16];		/* kernel's task comm, "" from the fallback */
+	char name[64];		/* full name: /proc, else the executable the kernel saw */
+	uint8_t method;		/* enum xdt_owner_method */
+	uint8_t hook;		/* kernel: XDT_OWNER_* of include/xdptop/kern.h */
+	uint8_t by_port;	/* found through the bound local port, not the socket */
+	uint8_t gone;		/* exited (or pid reused) before /proc was read */
+};
+
 /* Time constant of the smoothed rates. */
 #define XDT_RATE_TAU_NS (2ULL * 1000000000ULL)
 
@@ -66,9 +87,13 @@ struct xdt_flow {
 	uint32_t sync_gen;	/* last xdt_flow_table_sync() generation that saw it */
 	uint8_t dpi_pkts[2];	/* pcap backend: payloads given to DPI, by endpoint a/b */
 	uint8_t dpi_handshake;	/* bit n: endpoint n's payloads are handshake-sized */
+	uint8_t refused;	/* TCP: the responder answered the SYN with a RST */
 	uint8_t closing;	/* not TCP: the application said it closes (QUIC
 				 * CONNECTION_CLOSE); a short idle timeout */
 	struct xdt_app *app;	/* what DPI found (user/dpi/dpi.h); owned by the table */
+	uint64_t cookie;	/* kernel backends: the local socket's cookie, 0 if none */
+	uint64_t owner_cookie;	/* the cookie the owner was last looked up for */
+	struct xdt_flow_owner owner;
 	/* Table linkage: private to table.c. */
 	struct xdt_flow *hnext;
 	struct xdt_flow *lru_prev, *lru_next;
@@ -97,9 +122,18 @@ struct xdt_flow_sync {
 	uint8_t init_is_a;
 	uint8_t tcp_state;
 	uint32_t gen;
+	uint64_t cookie;	/* socket cookie TC egress saw, 0 if none */
+	uint8_t refused;	/* the responder sent RST and never SYN */
 };
 
 typedef void (*xdt_flow_end_fn)(const struct xdt_flow *f, void *ctx);
+
+/* Connection attempts refused (RST to a SYN), by responder port. */
+#define XDT_CLOSED_PORTS_MAX 64
+struct xdt_closed_port {
+	uint16_t port;		/* host order */
+	uint64_t count;
+};
 
 struct xdt_app;
 typedef void (*xdt_app_free_fn)(struct xdt_app *app);
@@ -109,6 +143,10 @@ struct xdt_flow_table_stats {
 	uint64_t expired;
 	uint64_t evicted;
 	uint64_t reused;
+	/* Refused attempts on the first XDT_CLOSED_PORTS_MAX ports; the rest in closed_other. */
+	uint32_t n_closed;
+	struct xdt_closed_port closed[XDT_CLOSED_PORTS_MAX];
+	uint64_t closed_other;
 };
 
 struct xdt_flow_table;
