@@ -53,21 +53,10 @@ ORACLE=$HERE/oracle_dpi.py
 # shellcheck source=SCRIPTDIR/../e2e/lib.sh
 . "$ROOT/tests/e2e/lib.sh"
 
-PASSED=0
-FAILED=0
-SKIPPED=0
+SUITE=dpi
+# shellcheck source=SCRIPTDIR/../lib/suite.sh
+. "$ROOT/tests/lib/suite.sh"
 START=$SECONDS
-
-summary() { echo "dpi: $PASSED passed, $FAILED failed, $SKIPPED skipped"; }
-pass() { echo "PASS dpi/$1"; PASSED=$((PASSED + 1)); }
-skip() { echo "SKIP dpi/$1"; SKIPPED=$((SKIPPED + 1)); }
-# fail NAME: MESSAGE [DETAIL...]: the detail is shown indented.
-fail() {
-	echo "FAIL dpi/$1"
-	shift
-	(($#)) && printf '%s\n' "$@" | sed 's/^/    /'
-	FAILED=$((FAILED + 1))
-}
 # Loud: also on stderr, so that it shows even when stdout is only counted.
 skip_loud() {
 	skip "$1"

@@ -88,21 +88,10 @@ CHECK=$HERE/check_proc.py
 # shellcheck source=SCRIPTDIR/../e2e/lib.sh
 . "$ROOT/tests/e2e/lib.sh"
 
-PASSED=0
-FAILED=0
-SKIPPED=0
+SUITE=proc
+# shellcheck source=SCRIPTDIR/../lib/suite.sh
+. "$ROOT/tests/lib/suite.sh"
 START=$SECONDS
-
-summary() { echo "proc: $PASSED passed, $FAILED failed, $SKIPPED skipped"; }
-pass() { echo "PASS proc/$1"; PASSED=$((PASSED + 1)); }
-skip() { echo "SKIP proc/$1"; SKIPPED=$((SKIPPED + 1)); }
-# fail NAME: MESSAGE [DETAIL...]: the detail is shown indented.
-fail() {
-	echo "FAIL proc/$1"
-	shift
-	(($#)) && printf '%s\n' "$@" | sed 's/^/    /'
-	FAILED=$((FAILED + 1))
-}
 skip_all() {
 	echo "SKIP proc: $1"
 	SKIPPED=$((SKIPPED + 1))
