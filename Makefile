@@ -36,13 +36,16 @@ BPF_SKELS := $(patsubst %,$(B)/kern/%.skel.h,$(BPF_PROGS))
 
 # Core: links libc, libm and libcrypto (QUIC Initial keys) only, so unit tests and
 # benchmarks need no privilege.
+# The screen's pure parts (no curses) are in the core, so unit tests reach them.
+UI_CORE_SRCS := $(wildcard ui/filter.c ui/sort.c ui/fmt.c ui/jsonview.c ui/rowset.c)
 CORE_SRCS := user/pkt/parse.c user/pkt/frag.c user/flow/table.c user/flow/tcp.c \
 	user/engine.c user/export/json.c user/util/log.c user/util/hash.c user/cli.c \
-	user/capture/iface.c $(wildcard user/dpi/*.c) $(wildcard user/proc/*.c)
+	user/capture/iface.c $(wildcard user/dpi/*.c) $(wildcard user/proc/*.c) \
+	$(wildcard user/view/*.c) $(UI_CORE_SRCS)
 APP_SRCS := user/main.c user/capture/pcap.c user/capture/kflow.c user/capture/xsk.c loader/loader.c \
-	loader/probe.c loader/attr.c
+	loader/probe.c loader/attr.c $(filter-out $(UI_CORE_SRCS),$(wildcard ui/*.c))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
-HDRS := $(wildcard include/xdptop/*.h user/*.h user/*/*.h loader/*.h)
+HDRS := $(wildcard include/xdptop/*.h user/*.h user/*/*.h loader/*.h ui/*.h)
 BPF_HDRS := $(wildcard include/xdptop/*.h kern/lib/*.h)
 
 # libFuzzer harnesses: clang, ASan + UBSan, one binary per parser.
@@ -87,6 +90,9 @@ $(B)/asan/obj/%.o: %.c $(HDRS) $(B)/config.mk
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS_ALL) $(PCAP_CFLAGS) $(CRYPTO_CFLAGS) -O1 -g $(WARN) $(SAN) -c -o $@ $<
 
+# Only ui/ includes curses.
+$(B)/obj/ui/%.o $(B)/asan/obj/ui/%.o: CPPFLAGS_ALL += $(CURSES_CFLAGS)
+
 # Only the loader includes skeletons.
 $(B)/obj/loader/%.o $(B)/asan/obj/loader/%.o: CPPFLAGS_ALL += -I$(B)/kern
 # bpftool's generated skeletons cast away const; that code is not ours to change.
@@ -111,8 +117,8 @@ $(B)/libxdt-core.a: $(call obj,,$(CORE_SRCS))
 $(B)/asan/libxdt-core.a: $(call obj,asan/,$(CORE_SRCS))
 	$(AR) rcs $@ $^
 
-CORE_LIBS = $(CRYPTO_LIBS) -lm
-APP_LIBS = $(PCAP_LIBS) $(BPF_LIBS) $(CORE_LIBS)
+CORE_LIBS = $(CRYPTO_LIBS) -lm -pthread
+APP_LIBS = $(PCAP_LIBS) $(BPF_LIBS) $(CURSES_LIBS) $(CORE_LIBS)
 
 $(B)/xdptop: $(call obj,,$(APP_SRCS)) $(B)/libxdt-core.a
 	$(CC) $(CFLAGS) -o $@ $^ $(APP_LIBS)
@@ -180,9 +186,10 @@ check-live: $(B)/xdptop
 	XDPTOP=$(B)/xdptop bash tests/live/run.sh
 
 # --- run, bench, install -------------------------------------------------------
+# The screen on a terminal; JSON lines every 2 s when the output goes elsewhere.
 run: deps
 	@$(MAKE) --no-print-directory all
-	$(B)/xdptop --json --interval 2
+	@if [ -t 1 ]; then $(B)/xdptop; else $(B)/xdptop --json --interval 2; fi
 
 
 $(B)/fuzz/fuzz_pkt: tests/fuzz/fuzz_pkt.c $(CORE_SRCS) $(HDRS)

@@ -82,6 +82,21 @@ int main(void)
 }
 C
 
+# ncursesw: the screen (ui/ only).
+CURSES_CFLAGS=$(pc --cflags ncursesw || true)
+CURSES_LIBS=$(pc --libs ncursesw || echo -lncursesw)
+compiles curses "$CURSES_CFLAGS" "$CURSES_LIBS" <<'C' || fail "ncursesw with wide characters and mouse support not found (libncurses-dev)"
+#include <curses.h>
+#include <locale.h>
+int main(void)
+{
+	cchar_t c;
+	setlocale(LC_ALL, "");
+	setcchar(&c, L"x", 0, 0, NULL);
+	return mousemask(BUTTON4_PRESSED, NULL) == 0 && use_default_colors() == ERR;
+}
+C
+
 CRITERION_CFLAGS=$(pc --cflags criterion || true)
 CRITERION_LIBS=$(pc --libs criterion || echo -lcriterion)
 HAVE_CRITERION=0
@@ -100,6 +115,8 @@ cat >"$out/config.mk" <<EOF2
 PCAP_CFLAGS := $PCAP_CFLAGS
 PCAP_LIBS := $PCAP_LIBS
 BPF_LIBS := $BPF_LIBS
+CURSES_CFLAGS := $CURSES_CFLAGS
+CURSES_LIBS := $CURSES_LIBS
 CRYPTO_CFLAGS := $CRYPTO_CFLAGS
 CRYPTO_LIBS := $CRYPTO_LIBS
 CRITERION_CFLAGS := $CRITERION_CFLAGS
@@ -107,5 +124,5 @@ CRITERION_LIBS := $CRITERION_LIBS
 HAVE_CRITERION := $HAVE_CRITERION
 HAVE_SANITIZERS := $HAVE_SANITIZERS
 EOF2
-echo "configure: libpcap ok, libbpf+libxdp ok, libcrypto ok, criterion $([ $HAVE_CRITERION = 1 ] && echo ok || echo missing)," \
+echo "configure: libpcap ok, libbpf+libxdp ok, libcrypto ok, ncursesw ok, criterion $([ $HAVE_CRITERION = 1 ] && echo ok || echo missing)," \
 	"sanitizers $([ $HAVE_SANITIZERS = 1 ] && echo ok || echo missing)"

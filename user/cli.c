@@ -20,6 +20,7 @@ enum {
 	OPT_MIRROR,
 	OPT_NO_DPI,
 	OPT_NO_KERNEL_PROC,
+	OPT_REFRESH,
 };
 
 static const struct option long_opts[] = {
@@ -37,6 +38,7 @@ static const struct option long_opts[] = {
 	{ "mirror", no_argument, NULL, OPT_MIRROR },
 	{ "no-dpi", no_argument, NULL, OPT_NO_DPI },
 	{ "no-kernel-proc", no_argument, NULL, OPT_NO_KERNEL_PROC },
+	{ "refresh-interval", required_argument, NULL, OPT_REFRESH },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -78,9 +80,14 @@ void xdt_cli_usage(FILE *out)
 	      "      --no-kernel-proc   do not attach the cgroup socket hooks that name the\n"
 	      "                         process of each flow in the kernel\n"
 	      "\n"
-	      "Output (JSON lines on stdout, schema in xdptop(8)):\n"
-	      "      --json             JSON lines output; currently the only output mode\n"
-	      "      --interval SECONDS live: print the flow table every SECONDS (default 1)\n"
+	      "Output (the screen when stdout is a terminal):\n"
+	      "      --json             JSON lines on stdout instead of the screen (schema in\n"
+	      "                         xdptop(8)); needed when stdout is not a terminal\n"
+	      "      --refresh-interval MS\n"
+	      "                         screen: redraw every MS milliseconds, 50-60000\n"
+	      "                         (default 1000)\n"
+	      "      --interval SECONDS live, --json: print the flow table every SECONDS\n"
+	      "                         (default 1)\n"
 	      "      --duration SECONDS live: stop after SECONDS (default: until interrupted)\n"
 	      "\n"
 	      "Flow table:\n"
@@ -214,6 +221,7 @@ int xdt_cli_parse(int argc, char **argv, struct xdt_opts *o, FILE *err)
 	o->snaplen = XDT_DEFAULT_SNAPLEN;
 	o->dpi_packets = XDT_DEFAULT_DPI_PACKETS;
 	o->dpi_bytes = XDT_DEFAULT_DPI_BYTES;
+	o->refresh_ms = XDT_DEFAULT_REFRESH_MS;
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ":i:r:vqhV", long_opts, NULL)) != -1) {
@@ -279,6 +287,11 @@ int xdt_cli_parse(int argc, char **argv, struct xdt_opts *o, FILE *err)
 			break;
 		case OPT_NO_KERNEL_PROC:
 			o->no_kernel_proc = 1;
+			break;
+		case OPT_REFRESH:
+			if (parse_uint("--refresh-interval", optarg, 50, 60000, &v, err))
+				return -EINVAL;
+			o->refresh_ms = (unsigned int)v;
 			break;
 		case 'v':
 			o->verbosity++;

@@ -12,6 +12,7 @@
 #define XDT_DEFAULT_INTERVAL_NS 1000000000ULL
 #define XDT_DEFAULT_DPI_PACKETS 4
 #define XDT_DEFAULT_DPI_BYTES 256
+#define XDT_DEFAULT_REFRESH_MS 1000
 /* Most -i options (the loader's XDT_KERNEL_MAX_IFACES). */
 #define XDT_MAX_IFACES 16
 
@@ -36,6 +37,7 @@ struct xdt_opts {
 	unsigned int dpi_bytes;		/* bytes per ordinary payload */
 	int no_dpi;
 	int no_kernel_proc;	/* no cgroup socket hooks: the /proc fallback only */
+	unsigned int refresh_ms;	/* screen redraw period */
 	int probe;
 	int mirror;		/* the interface is a SPAN/TAP port: no local traffic */
 	int verbosity;		/* -v adds, -q subtracts */

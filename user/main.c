@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <net/if.h>
+#include <pthread.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -20,6 +21,8 @@
 #include "capture/pcap.h"
 #include "capture/xsk.h"
 #include "proc/owner.h"
+#include "view/build.h"
+#include "../ui/ui.h"
 #include "export/json.h"
 #include "util/hash.h"
 #include "util/log.h"
@@ -35,6 +38,8 @@
 #define OFFLINE_BATCH 4096
 
 static volatile sig_atomic_t stop_signal;
+/* The screen stops on a signal, or when a live capture ends (error, --duration). */
+static volatile sig_atomic_t ui_stop;
 
 /* What the flow-end callback needs: the engine, and the kernel reader if any. */
 struct app {
@@ -43,6 +48,13 @@ struct app {
 	/* The process fallback: the latest sock_diag + /proc snapshot, and when to redo it. */
 	struct xdt_proc_snapshot *snap;
 	uint64_t snap_next_ns;
+	/* The screen: snapshots for the UI thread instead of JSON on stdout. */
+	int ui;
+	const struct xdt_opts *o;
+	int capture_rc;
+	struct xdt_view *view;
+	struct xdt_snapbox *box;
+	struct xdt_view_info vinfo;
 };
 
 #define SNAPSHOT_EVERY_NS (5ULL * 1000000000ULL)
@@ -50,6 +62,7 @@ struct app {
 static void on_signal(int sig)
 {
 	stop_signal = sig;
+	ui_stop = 1;
 }
 
 static void install_signals(void)
@@ -93,7 +106,12 @@ static void on_flow_end(const struct xdt_flow *f, void *ctx)
 		a->e ? xdt_engine_procs(a->e) : NULL,
 	};
 
-	xdt_json_flow(stdout, f, a->e ? xdt_engine_now(a->e) : f->last_ns, &jc);
+	if (a->ui)
+		xdt_view_flow_ended(a->view, a->e, f,
+				    a->o && a->o->read_path ? xdt_engine_now(a->e)
+							    : clock_ns(CLOCK_REALTIME));
+	else
+		xdt_json_flow(stdout, f, a->e ? xdt_engine_now(a->e) : f->last_ns, &jc);
 	/* Idle in userspace means idle in the kernel too: free its map entry. */
 	if (a->kr && (f->end == XDT_END_IDLE || (f->app && f->app->done)))
 		xdt_kflow_forget(a->kr, &f->key, f->end == XDT_END_IDLE);
@@ -143,13 +161,33 @@ static int output_ok(void)
 	return 0;
 }
 
-static int print_table(struct xdt_engine *e, const struct xdt_capture_stats *cs)
+/* The table as JSON lines, or, for the screen, a snapshot published to the UI. */
+static int print_table(struct app *a, const struct xdt_capture_stats *cs)
 {
-	return xdt_json_table(stdout, e, cs) == 0 && output_ok() ? 0 : -EIO;
+	struct xdt_flow_key sel;
+	struct xdt_snapshot *s;
+
+	if (!a->ui)
+		return xdt_json_table(stdout, a->e, cs) == 0 && output_ok() ? 0 : -EIO;
+	if (cs) {
+		a->vinfo.backend = cs->backend;
+		a->vinfo.xdp_mode = cs->kernel ? cs->xdp_mode : NULL;
+		a->vinfo.capture_dropped = cs->dropped + cs->if_dropped;
+		a->vinfo.prefix_lost = cs->prefix_lost;
+		a->vinfo.map_full = cs->map_full;
+	}
+	/* A replay is shown as of its last packet, live traffic as of now. */
+	s = xdt_view_build(a->view, a->e, &a->vinfo,
+			   xdt_snapbox_selected(a->box, &sel) ? &sel : NULL,
+			   a->o && a->o->read_path ? xdt_engine_now(a->e) : clock_ns(CLOCK_REALTIME));
+	if (s)
+		xdt_snapbox_publish(a->box, s);
+	return 0;
 }
 
-static int run_offline(const struct xdt_opts *o, struct xdt_engine *e)
+static int run_offline(const struct xdt_opts *o, struct app *a)
 {
+	struct xdt_engine *e = a->e;
 	char err[512];
 	struct xdt_pcap *c;
 	int n, rc = 0;
@@ -173,7 +211,8 @@ static int run_offline(const struct xdt_opts *o, struct xdt_engine *e)
 			break;
 	}
 	xdt_pcap_close(c);
-	if (print_table(e, NULL))
+	a->vinfo.backend = "file";
+	if (print_table(a, NULL))
 		rc = 1;
 	return rc;
 }
@@ -191,7 +230,7 @@ struct live {
 	void (*drain)(void *ctx);	/* once, after the loop */
 };
 
-static int live_loop(const struct xdt_opts *o, struct xdt_engine *e, const struct live *l)
+static int live_loop(const struct xdt_opts *o, const struct live *l)
 {
 	uint64_t start = clock_ns(CLOCK_MONOTONIC), next_print = start + o->interval_ns, now;
 	struct xdt_capture_stats cs;
@@ -206,7 +245,7 @@ static int live_loop(const struct xdt_opts *o, struct xdt_engine *e, const struc
 		if (now >= next_print) {
 			l->refresh(l->ctx, &cs);
 			owners_fallback(l->app, 1, 0);
-			if (print_table(e, &cs)) {
+			if (print_table(l->app, &cs)) {
 				rc = 1;
 				break;
 			}
@@ -228,7 +267,7 @@ static int live_loop(const struct xdt_opts *o, struct xdt_engine *e, const struc
 	l->refresh(l->ctx, &cs);
 	/* The last table: a fresh look for what is still unattributed. */
 	owners_fallback(l->app, 1, 1);
-	if (print_table(e, &cs))
+	if (print_table(l->app, &cs))
 		rc = 1;
 	return rc;
 }
@@ -323,7 +362,7 @@ static int run_pcap(const struct xdt_opts *o, const char *const *ifnames, unsign
 		}
 		xdt_info("capturing on %s with the pcap backend", ifnames[p.n]);
 	}
-	rc = live_loop(o, e, &l);
+	rc = live_loop(o, &l);
 out:
 	while (p.n--)
 		xdt_pcap_close(p.c[p.n]);
@@ -480,7 +519,7 @@ static int run_kernel(const struct xdt_opts *o, const char *const *ifnames, unsi
 				 ifnames[i], xdt_kernel_xdp_mode(k.k));
 	}
 	a->kr = k.kr;
-	rc = live_loop(o, a->e, &l);
+	rc = live_loop(o, &l);
 	a->kr = NULL;
 	xdt_xsk_close(k.xsk);
 	xdt_kflow_reader_free(k.kr);
@@ -508,7 +547,9 @@ static int run_live(const struct xdt_opts *o, struct app *a)
 		n = 1;
 		xdt_info("%s is the default-route interface", ifname);
 	}
-	if (isatty(STDIN_FILENO))
+	a->vinfo.ifnames = devs;
+	a->vinfo.n_ifnames = n;
+	if (isatty(STDIN_FILENO) && !a->ui)
 		xdt_info("a table every %g s; Ctrl-C prints the last one and stops",
 			 (double)o->interval_ns / 1e9);
 	/* Sockets that exist before we start: their owners from a first snapshot. */
@@ -524,6 +565,97 @@ static int run_live(const struct xdt_opts *o, struct app *a)
 	}
 	xdt_warn("%s backend unavailable, using pcap: %s", o->mirror ? "afxdp" : "xdp", err);
 	return run_pcap(o, devs, n, a);
+}
+
+static void *capture_thread(void *arg)
+{
+	struct app *a = arg;
+
+	struct timespec nap = { 0, 0 };
+
+	a->capture_rc = a->o->read_path ? run_offline(a->o, a) : run_live(a->o, a);
+	/* A live capture that ended stops the screen. */
+	if (!a->o->read_path) {
+		ui_stop = 1;
+		return NULL;
+	}
+	/*
+	 * A replay stays on screen: keep publishing (the table does not change, but
+	 * the details the screen asks for do) until the screen is closed.
+	 */
+	nap.tv_sec = a->o->refresh_ms / 1000;
+	nap.tv_nsec = (long)(a->o->refresh_ms % 1000) * 1000000L;
+	while (!stop_signal) {
+		nanosleep(&nap, NULL);
+		print_table(a, NULL);
+	}
+	return NULL;
+}
+
+/* Copy what the capture thread logged while the screen was up, now that it is gone. */
+static void replay_log(FILE *log)
+{
+	char buf[4096];
+	size_t n;
+
+	rewind(log);
+	while ((n = fread(buf, 1, sizeof(buf), log)) > 0)
+		if (fwrite(buf, 1, n, stderr) != n)
+			break;
+	fclose(log);
+}
+
+/*
+ * The screen: the capture runs in its own thread and publishes snapshots; this
+ * thread draws them and reads keys. Messages of the capture go to a temporary
+ * file while the screen is up (they would tear it) and are shown after.
+ */
+static int run_screen(struct xdt_opts *o, struct app *a)
+{
+	struct xdt_ui_opts uo = {
+		.refresh_ms = o->refresh_ms,
+		.no_color = getenv("NO_COLOR") && getenv("NO_COLOR")[0],
+	};
+	FILE *log = tmpfile();
+	int saved = -1, rc;
+	char err[256];
+	pthread_t th;
+
+	a->o = o;
+	a->view = xdt_view_new();
+	a->box = xdt_snapbox_new();
+	if (!a->view || !a->box) {
+		xdt_err("cannot allocate the screen's state: %s", strerror(errno));
+		return 1;
+	}
+	o->interval_ns = (uint64_t)o->refresh_ms * 1000000ULL;
+	if (log) {
+		fflush(stderr);
+		saved = dup(STDERR_FILENO);
+		if (saved >= 0)
+			dup2(fileno(log), STDERR_FILENO);
+	}
+	if (pthread_create(&th, NULL, capture_thread, a)) {
+		if (saved >= 0)
+			dup2(saved, STDERR_FILENO);
+		xdt_err("cannot start the capture thread");
+		return 1;
+	}
+	rc = xdt_ui_run(a->box, &uo, &ui_stop, err, sizeof(err));
+	stop_signal = stop_signal ? stop_signal : SIGINT;
+	pthread_join(th, NULL);
+	if (saved >= 0) {
+		fflush(stderr);
+		dup2(saved, STDERR_FILENO);
+		close(saved);
+	}
+	if (log)
+		replay_log(log);
+	if (rc < 0) {
+		xdt_err("%s", err);
+		return 1;
+	}
+	return a->capture_rc;
 }
 
 int main(int argc, char **argv)
@@ -557,6 +689,15 @@ int main(int argc, char **argv)
 		return output_ok() ? 0 : 1;
 	}
 
+	/* Without --json the output is the screen, which needs a terminal. */
+	a.ui = !o.json;
+	if (a.ui && !isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "xdptop: standard output is not a terminal, and the screen needs "
+			"one: use --json for JSON lines\n");
+		return 2;
+	}
+	a.o = &o;
+
 	memset(&eo, 0, sizeof(eo));
 	eo.max_flows = o.max_flows;
 	eo.seed = xdt_hash_seed();
@@ -572,8 +713,13 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	install_signals();
-	rc = o.read_path ? run_offline(&o, a.e) : run_live(&o, &a);
+	if (a.ui)
+		rc = run_screen(&o, &a);
+	else
+		rc = o.read_path ? run_offline(&o, &a) : run_live(&o, &a);
 	xdt_engine_free(a.e);
 	xdt_proc_snapshot_free(a.snap);
+	xdt_snapbox_free(a.box);
+	xdt_view_free(a.view);
 	return rc;
 }

@@ -1,0 +1,601 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""Read xdptop's screen from its text (tmux capture-pane -p), for tests/ui.
+
+usage: screen.py CHECK [ARGS...] FILE     exit 0 if the check holds, else 1 and why
+       screen.py latency SOCKET TARGET KEY CHECK [ARGS...]
+                                          send KEY with tmux, poll the pane every
+                                          10 ms until CHECK holds; print the ms
+       screen.py table FILE               the connection table as JSON (debugging)
+
+Checks (FILE is the pane's text):
+  overview                the Overview tab with its table header is shown
+  tab NAME                NAME is the current tab (its title in the tab bar is
+                          marked, and its body is there)
+  row COL=RE...           some row has every COL matching RE (re.search)
+  only COL=RE...          there are rows, and every one matches
+  live COL=RE...          a matching row has a Down or Up rate above zero
+  sorted KEY DIR          the header marks KEY's column(s) with DIR (desc or
+                          asc) and the rows shown are in that order
+  flows MIN               the totals line counts at least MIN connections
+  has TEXT...             every TEXT is on the screen
+  lacks TEXT...           no TEXT is on the screen
+  prompt                  the filter prompt is open
+  details COL=RE...       the Details tab shows a connection; its summary line
+                          and App line match (COL: summary, app, process)
+  shell                   xdptop has exited: the UI (tab bar, table header) is gone
+                          and the wrapper's lines are shown
+
+The table's geometry comes from ui/table.c: the columns, in this order, are
+Proto Local Remote State Service App Process CC Down Up Total (some are dropped on
+narrow screens), after two marker columns; Down, Up and Total are right-aligned
+in 11, 11 and 9 columns; the sorted column's title ends with a marker,
+U+25BC / U+25B2 (or v / ^ without UTF-8).
+"""
+import ipaddress
+import json
+import re
+import signal
+import subprocess
+import sys
+import time
+
+TITLES = ('Proto', 'Local', 'Remote', 'State', 'Service', 'App', 'Process', 'CC',
+          'Down', 'Up', 'Total')
+RIGHT = {'Down': 11, 'Up': 11, 'Total': 9}
+DOWN_MARKS = ('\u25bc', 'v')
+UP_MARKS = ('\u25b2', '^')
+ENDED_MARKS = ('\u2715', 'x')
+ELLIPSIS = ('\u2026', '~')
+# Sort keys of ui/sort.c, in the order 's' cycles through them, and the columns
+# ui/table.c marks for each.
+KEYS = ('rate', 'down', 'up', 'total', 'proto', 'local', 'remote', 'state', 'service',
+        'app', 'process', 'country')
+KEY_COLS = {'rate': ('Down', 'Up'), 'down': ('Down',), 'up': ('Up',), 'total': ('Total',),
+            'proto': ('Proto',), 'local': ('Local',), 'remote': ('Remote',),
+            'state': ('State',), 'service': ('Service',), 'app': ('App',),
+            'process': ('Process',), 'country': ('CC',)}
+NUMERIC = ('rate', 'down', 'up', 'total')
+TABS = ('Overview', 'Details', 'Processes', 'Interfaces', 'Security', 'Help')
+UNITS = {'B': 1, 'KB': 1e3, 'MB': 1e6, 'GB': 1e9, 'TB': 1e12, 'PB': 1e15}
+
+
+class Fail(Exception):
+    pass
+
+
+SGR = re.compile(r'\x1b\[([0-9;:]*)m')
+OTHER_ESC = re.compile(r'\x1b(?:\[[0-9;:?]*[A-Za-z]|\][^\x07\x1b]*(?:\x07|\x1b\\)|.)')
+
+
+class Screen:
+    """A capture (tmux capture-pane -p, with or without -e): .text is the plain
+    text, .attrs[n][x] the set of SGR attributes of each cell ('bold', 'dim',
+    'reverse'); tmux carries attributes over from line to line."""
+
+    def __init__(self, raw):
+        self.raw = raw
+        lines, attrs = [], []
+        cur = set()
+        for rline in raw.split('\n'):
+            chars, at = [], []
+            pos = 0
+            for m in re.finditer(r'\x1b', rline):
+                if m.start() < pos:
+                    continue
+                for ch in rline[pos:m.start()]:
+                    chars.append(ch)
+                    at.append(frozenset(cur))
+                e = SGR.match(rline, m.start())
+                if e:
+                    sgr(cur, e.group(1))
+                    pos = e.end()
+                    continue
+                e = OTHER_ESC.match(rline, m.start())
+                pos = e.end() if e else m.start() + 1
+            for ch in rline[pos:]:
+                chars.append(ch)
+                at.append(frozenset(cur))
+            lines.append(''.join(chars))
+            attrs.append(at)
+        self.lines = lines
+        self.attrs = attrs
+        self.text = '\n'.join(lines)
+
+    def reverse_at(self, n, x):
+        return n < len(self.attrs) and x < len(self.attrs[n]) and 'reverse' in self.attrs[n][x]
+
+
+def sgr(cur, params):
+    ps = [p for p in re.split('[;:]', params)] if params else ['0']
+    i = 0
+    while i < len(ps):
+        p = int(ps[i]) if ps[i].isdigit() else 0
+        if p == 0:
+            cur.clear()
+        elif p == 1:
+            cur.add('bold')
+        elif p == 2:
+            cur.add('dim')
+        elif p == 7:
+            cur.add('reverse')
+        elif p == 22:
+            cur.discard('bold')
+            cur.discard('dim')
+        elif p == 27:
+            cur.discard('reverse')
+        elif p in (38, 48, 58) and i + 1 < len(ps):
+            i += 2 if ps[i + 1] == '5' else 4
+        i += 1
+
+
+def lines_of(text):
+    return text.split('\n')
+
+
+# --- the connection table ---------------------------------------------------------------
+
+def split_title(tok):
+    """'Down\u25bc' -> ('Down', 'desc'); 'Proto' -> ('Proto', None); else None."""
+    if tok in TITLES:
+        return tok, None
+    for marks, d in ((DOWN_MARKS, 'desc'), (UP_MARKS, 'asc')):
+        for m in marks:
+            if tok.endswith(m) and tok[:-len(m)] in TITLES:
+                return tok[:-len(m)], d
+    return None
+
+
+def find_header(lines):
+    """(line number, [(title, x, w, mark)]) of the table header, or None."""
+    for n, line in enumerate(lines):
+        toks = [(m.group(0), m.start()) for m in re.finditer(r'\S+', line)]
+        if len(toks) < 4:
+            continue
+        parsed = [split_title(t) for t, _ in toks]
+        if not all(parsed):
+            continue
+        titles = [p[0] for p in parsed]
+        if 'Remote' not in titles or 'Down' not in titles:
+            continue
+        if [t for t in TITLES if t in titles] != titles:
+            continue
+        cols = []
+        for (tok, x), (title, mark) in zip(toks, parsed):
+            if title in RIGHT:
+                end = x + len(tok)
+                cols.append([title, end - RIGHT[title], RIGHT[title], mark])
+            else:
+                cols.append([title, x, None, mark])
+        for i, c in enumerate(cols):
+            if c[2] is None:
+                nxt = cols[i + 1][1] if i + 1 < len(cols) else len(line)
+                c[2] = nxt - c[1] - 1 if i + 1 < len(cols) else max(nxt - c[1], 1)
+        return n, [tuple(c) for c in cols]
+    return None
+
+
+def table(scr):
+    """{'marks': {title: dir}, 'cols': [...], 'rows': [{title: cell, '_ended',
+    '_selected'}]} of the connection table on Screen @scr."""
+    lines = scr.lines
+    h = find_header(lines)
+    if not h:
+        raise Fail('no connection table header on the screen')
+    n, cols = h
+    rows = []
+    for k, line in enumerate(lines[n + 1:], n + 1):
+        if not line.strip() or is_status(line) or k == len(lines) - 1 or \
+                line.startswith('/'):
+            break
+        r = {'_ended': line[:2].strip() in ENDED_MARKS,
+             '_selected': scr.reverse_at(k, cols[0][1]), '_line': line}
+        for title, x, w, _ in cols:
+            r[title] = line[x:x + w].strip()
+        rows.append(r)
+    return {'header_line': n, 'cols': cols,
+            'marks': {c[0]: c[3] for c in cols if c[3]}, 'rows': rows}
+
+
+def is_status(line):
+    """The status line at the bottom of the screen (ui/ui.c draw_status)."""
+    return bool(STATUS_RE.search(line))
+
+
+STATUS_RE = re.compile(r'\d+/\d+ connections .*sort: |waiting for the capture')
+
+
+def rate(s):
+    """'1.2 KB/s' -> (1200.0, 50.0): the value and how far rounding can be off."""
+    m = re.fullmatch(r'([\d.]+) ([KMGTP]?B)(/s)?', s.strip())
+    if not m:
+        raise Fail('not a rate or a byte count: %r' % s)
+    unit = UNITS[m.group(2)]
+    v = float(m.group(1))
+    err = 0.5 if m.group(2) == 'B' else 0.05
+    return v * unit, err * unit
+
+
+def clipped(s):
+    return any(s.endswith(e) for e in ELLIPSIS)
+
+
+def endpoint(s):
+    """'10.0.0.1:443' / '[fd00::1]:53' / 'name:https' / 'fd00::1' ->
+    (name or None, address key or None, port or None or text)."""
+    host, port = s, None
+    m = re.fullmatch(r'\[([^\]]+)\]:(\S+)', s)
+    if m:
+        host, port = m.group(1), m.group(2)
+    else:
+        try:
+            ipaddress.ip_address(s)
+        except ValueError:
+            if ':' in s:
+                host, port = s.rsplit(':', 1)
+    try:
+        a = ipaddress.ip_address(host)
+        addr = (0 if a.version == 4 else 1, a.packed)
+        name = None
+    except ValueError:
+        addr, name = None, host
+    if port is not None and port.isdigit():
+        port = int(port)
+    return name, addr, port
+
+
+def proc(s):
+    """'123/curl' -> ('curl', 123); '123' -> ('', 123); 'curl' -> ('curl', 0)."""
+    m = re.fullmatch(r'(\d+)/(.*)', s)
+    if m:
+        return m.group(2), int(m.group(1))
+    if s.isdigit():
+        return '', int(s)
+    return s, 0
+
+
+LAST = 2
+
+
+def cmp(a, b):
+    return (a > b) - (a < b)
+
+
+def cmp_text(a, b):
+    if not a or not b:
+        return 0 if not a and not b else (LAST if not a else -LAST)
+    if clipped(a) or clipped(b):
+        n = min(len(a), len(b)) - 1
+        a, b = a[:n], b[:n]
+    return cmp(a.lower(), b.lower())
+
+
+def cmp_end(a, b):
+    na, aa, pa = endpoint(a)
+    nb, ab, pb = endpoint(b)
+    if na or nb:			# names shown: named first, then by name
+        if not na or not nb:
+            return -1 if na else 1
+        c = cmp(na.lower(), nb.lower())
+    else:
+        c = cmp(aa, ab)
+    if c:
+        return c
+    if isinstance(pa, int) and isinstance(pb, int):
+        return cmp(pa, pb)
+    return 0			# service names: the order of their numbers is unknown
+
+
+def cmp_proc(a, b):
+    (na, pa), (nb, pb) = proc(a), proc(b)
+    if not na and not pa:
+        return 0 if not nb and not pb else LAST
+    if not nb and not pb:
+        return -LAST
+    c = cmp(na.lower(), nb.lower())
+    return c if c else cmp(pa, pb)
+
+
+def cmp_num(va, vb):
+    """Displayed numbers: equal when their rounding intervals overlap."""
+    (a, ea), (b, eb) = va, vb
+    if a + ea < b - eb:
+        return -1
+    if a - ea > b + eb:
+        return 1
+    return 0
+
+
+def key_cmp(key, ra, rb):
+    """<0, 0, >0 in ascending order, +-LAST for 'blank, keep last'; like ui/sort.c."""
+    if key == 'rate':
+        da, ua = rate(ra['Down']), rate(ra['Up'])
+        db, ub = rate(rb['Down']), rate(rb['Up'])
+        return cmp_num((da[0] + ua[0], da[1] + ua[1]), (db[0] + ub[0], db[1] + ub[1]))
+    if key in ('down', 'up', 'total'):
+        col = KEY_COLS[key][0]
+        return cmp_num(rate(ra[col]), rate(rb[col]))
+    if key in ('local', 'remote'):
+        col = KEY_COLS[key][0]
+        return cmp_end(ra[col], rb[col])
+    if key == 'process':
+        return cmp_proc(ra['Process'], rb['Process'])
+    col = KEY_COLS[key][0]
+    return cmp_text(ra[col], rb[col])
+
+
+def check_sorted(t, key, direction):
+    want = {c: direction for c in KEY_COLS[key]}
+    if t['marks'] != want:
+        raise Fail('header marks %s, expected %s (sort key %s)' % (t['marks'], want, key))
+    rows = t['rows']
+    for col in KEY_COLS[key]:
+        if col not in [c[0] for c in t['cols']]:
+            raise Fail('column %s is not shown' % col)
+    if len(rows) < 2:
+        raise Fail('fewer than 2 rows to compare')
+    for i in range(len(rows) - 1):
+        a, b = rows[i], rows[i + 1]
+        c = key_cmp(key, a, b)
+        if c in (LAST, -LAST):
+            c = c // LAST
+        elif direction == 'desc':
+            c = -c
+        if c > 0:
+            cols = KEY_COLS[key]
+            raise Fail('rows %d and %d are out of %s order for %s: %s before %s' % (
+                i + 1, i + 2, direction, key, [a[x] for x in cols], [b[x] for x in cols]))
+    return 'order of %d rows checked' % len(rows)
+
+
+def matcher(specs):
+    out = []
+    for s in specs:
+        col, _, rx = s.partition('=')
+        if col not in TITLES:
+            raise Fail('unknown column %s' % col)
+        out.append((col, re.compile(rx)))
+    return out
+
+
+def row_matches(r, m):
+    return all(col in r and rx.search(r[col]) for col, rx in m)
+
+
+def show_rows(t, cols=('Proto', 'Local', 'Remote', 'App', 'Process', 'Down', 'Up')):
+    return '; '.join('|'.join(r.get(c, '') for c in cols) for r in t['rows'][:12])
+
+
+# --- tabs and the rest of the screen -------------------------------------------------------
+
+def tab_bar(scr):
+    """(labels found, current tab or None) from the first line: ' 1 Overview  2 Details
+    ...', the current tab's label in reverse video (ui/ui.c draw_tabs)."""
+    line = scr.lines[0] if scr.lines else ''
+    found, cur = [], None
+    for i, t in enumerate(TABS):
+        m = re.search(r'\b%d %s\b' % (i + 1, t), line)
+        if not m:
+            continue
+        found.append(t)
+        if all(scr.reverse_at(0, x) for x in range(m.start(), m.end())):
+            cur = t if cur is None else 'more than one'
+    return found, cur
+
+
+# What each tab's body shows (ui/overview.c, details.c, processes.c, interfaces.c,
+# help.c), besides its marked label.
+TAB_BODY = {
+    'Overview': lambda scr: find_header(scr.lines) is not None and
+    re.search(r'\d+ of \d+ connections', scr.text) is not None,
+    'Details': lambda scr: any(l.startswith(' App: ') for l in scr.lines) and
+    'record (' in scr.text,
+    'Processes': lambda scr: re.search(r'\d+ process(es)?, \d+ connections?', scr.text) and
+    re.search(r'PID +Process +.*Conns', scr.text) is not None,
+    'Interfaces': lambda scr: 'Backend: ' in scr.text and 'Capture counters' in scr.text,
+    'Security': lambda scr: 'Confinement of xdptop itself' in scr.text,
+    'Help': lambda scr: ' Keys' in scr.text and 'sort by the next column' in scr.text,
+}
+
+
+def details(scr):
+    """The Details tab's summary: (line 'proto  A -> B  STATE', line 'App: ...')."""
+    summ = [l for l in scr.lines[1:4] if re.match(r' \S+  \S+ (\u2192|>) \S+', l)]
+    app = [l for l in scr.lines[1:5] if l.startswith(' App: ')]
+    if not summ or not app:
+        raise Fail('no connection summary in Details')
+    return summ[0].strip(), app[0].strip()
+
+
+def check(name, args, scr):
+    text = scr.text
+    if name == 'tab':
+        want = args[0]
+        found, cur = tab_bar(scr)
+        if len(found) != len(TABS):
+            raise Fail('tab bar incomplete: %s' % found)
+        if cur != want:
+            raise Fail('current tab is %s, expected %s' % (cur, want))
+        if not TAB_BODY[want](scr):
+            raise Fail('tab %s is marked but its body is not shown' % want)
+        return 'tab %s' % want
+    if name in ('row', 'only', 'live', 'selected'):
+        t = table(scr)
+        m = matcher(args)
+        hits = [r for r in t['rows'] if row_matches(r, m)]
+        if name == 'row':
+            if not hits:
+                raise Fail('no row with %s; rows: %s' % (' '.join(args), show_rows(t)))
+            return 'row: %s' % show_rows({'rows': hits[:1]})
+        if name == 'selected':
+            sel = [r for r in t['rows'] if r['_selected']]
+            if len(sel) != 1:
+                raise Fail('%d rows selected' % len(sel))
+            if not row_matches(sel[0], m):
+                raise Fail('selected row %s does not match %s' % (show_rows({'rows': sel}),
+                                                                    ' '.join(args)))
+            return '\t'.join(sel[0][c] for c in ('Proto', 'Local', 'Remote', 'App'))
+        if name == 'only':
+            if not t['rows']:
+                raise Fail('no rows shown')
+            if len(hits) != len(t['rows']):
+                raise Fail('rows other than %s shown: %s' % (' '.join(args), show_rows(t)))
+            return '%d rows, all with %s' % (len(hits), ' '.join(args))
+        for r in hits:
+            if rate(r['Down'])[0] > 0 or rate(r['Up'])[0] > 0:
+                return 'live row: %s' % show_rows({'rows': [r]})
+        raise Fail('no row with %s and a rate above zero; rows: %s' % (' '.join(args),
+                                                                       show_rows(t)))
+    if name == 'rows':
+        t = table(scr)
+        if len(t['rows']) < int(args[0]):
+            raise Fail('%d rows, expected at least %s' % (len(t['rows']), args[0]))
+        return '%d rows' % len(t['rows'])
+    if name == 'sorted':
+        return check_sorted(table(scr), args[0], args[1])
+    if name == 'marks':
+        t = table(scr)
+        want = {c: args[1] for c in KEY_COLS[args[0]]}
+        if t['marks'] != want:
+            raise Fail('header marks %s, expected %s' % (t['marks'], want))
+        return 'header marks %s' % want
+    if name == 'flows':
+        m = re.search(r'(\d+) of (\d+) connections', text)
+        if not m:
+            raise Fail('no "N of M connections" on the screen')
+        if int(m.group(2)) < int(args[0]):
+            raise Fail('%s connections, expected at least %s' % (m.group(2), args[0]))
+        return m.group(2)
+    if name == 'has':
+        missing = [a for a in args if a not in text]
+        if missing:
+            raise Fail('not on the screen: %s' % ', '.join(missing))
+        return 'all there'
+    if name == 'lacks':
+        there = [a for a in args if a in text]
+        if there:
+            raise Fail('still on the screen: %s' % ', '.join(there))
+        return 'none there'
+    if name == 'status':		# the status line matches RE
+        last = [l for l in scr.lines if l.strip()]
+        if not last or not re.search(args[0], last[-1]):
+            raise Fail('status line %r does not match %s' % (last[-1] if last else '',
+                                                             args[0]))
+        return last[-1].strip()
+    if name == 'details':
+        found, cur = tab_bar(scr)
+        if cur != 'Details':
+            raise Fail('Details is not the current tab (%s)' % cur)
+        summ, app = details(scr)
+        for a in args:
+            what, _, want = a.partition('=')
+            hay = summ if what == 'summary' else app
+            if want not in hay:
+                raise Fail('Details %s line %r does not contain %r' % (what, hay, want))
+        return 'details: %s | %s' % (summ, app)
+    if name == 'shell':
+        found, cur = tab_bar(scr)
+        if found or find_header(scr.lines):
+            raise Fail('the UI is still on the screen')
+        need = ['xdt-ui: shell before xdptop', 'xdt-ui: xdptop exited with status']
+        missing = [n for n in need if n not in text]
+        if missing:
+            raise Fail('the shell output is not shown: %s' % ', '.join(missing))
+        return 'shell output shown, UI gone'
+    raise Fail('unknown check %s' % name)
+
+
+class Tmux:
+    """A control-mode client (tmux -C) of our server: commands without a tmux
+    process per command, so polling costs about 2 ms rather than 10 or more. It
+    has no size of its own and leaves the window's alone."""
+
+    def __init__(self, sock, target):
+        self.p = subprocess.Popen(['tmux', '-L', sock, '-C', 'attach', '-t', target],
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                                  encoding='utf-8', errors='replace', bufsize=1)
+        self.block()			# attach-session's own reply
+        self.cmd('refresh-client -f no-output')
+
+    def block(self):
+        out = []
+        while True:
+            line = self.p.stdout.readline()
+            if not line:
+                raise Fail('tmux control client: the server went away')
+            if line.startswith('%begin'):
+                break
+        while True:
+            line = self.p.stdout.readline()
+            if not line:
+                raise Fail('tmux control client: the server went away')
+            if line.startswith('%end') or line.startswith('%error'):
+                if line.startswith('%error'):
+                    raise Fail('tmux: %s' % ' '.join(out))
+                return out
+            out.append(line.rstrip('\n'))
+
+    def cmd(self, c):
+        self.p.stdin.write(c + '\n')
+        self.p.stdin.flush()
+        return self.block()
+
+    def close(self):
+        self.p.stdin.close()
+        self.p.wait()
+
+
+def latency(sock, target, key, name, args, timeout=5.0):
+    """Send @key, poll the pane every 10 ms until check @name holds: ms from the
+    send to the first capture that shows it."""
+    tm = Tmux(sock, target)
+    try:
+        def cap():
+            return Screen('\n'.join(tm.cmd('capture-pane -p -e -t %s' % target)))
+        try:
+            check(name, args, cap())
+        except Fail:
+            pass
+        else:
+            raise Fail('the screen shows that already, before the key')
+        t0 = time.monotonic()
+        tm.cmd('send-keys -t %s %s' % (target, key))
+        last = ''
+        while time.monotonic() - t0 < timeout:
+            try:
+                check(name, args, cap())
+                return (time.monotonic() - t0) * 1000.0
+            except Fail as e:
+                last = str(e)
+            time.sleep(0.01)
+        raise Fail('no change %.0f s after the key: %s' % (timeout, last))
+    finally:
+        tm.close()
+
+
+def main(argv):
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    if len(argv) < 2:
+        print(__doc__)
+        return 2
+    try:
+        if argv[1] == 'latency':
+            sock, target, key, name = argv[2:6]
+            print('%.0f' % latency(sock, target, key, name, argv[6:]))
+            return 0
+        with open(argv[-1], encoding='utf-8', errors='replace') as f:
+            scr = Screen(f.read())
+        if argv[1] == 'table':
+            print(json.dumps(table(scr), indent=1, ensure_ascii=False))
+            return 0
+        if argv[1] == 'plain':
+            print(scr.text)
+            return 0
+        print(check(argv[1], argv[2:-1], scr))
+        return 0
+    except Fail as e:
+        print(e)
+        return 1
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv))
