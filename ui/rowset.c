@@ -70,25 +70,25 @@ int xdt_rowset_update(struct xdt_rowset *rs, const struct xdt_snapshot *s,
 	return 1;
 }
 
-struct gctx {
-	const struct xdt_row *rows;
-	const uint32_t *idx;
+/* A row's process and its table position: small, so the grouping sort stays in cache. */
+struct gitem {
+	const char *name;
+	int32_t pid;
+	uint32_t pos;
 };
 
 /* By process (pid, then name), then table position, so each group keeps table order. */
-static int cmp_pos(const void *pa, const void *pb, void *arg)
+static int cmp_gitem(const void *pa, const void *pb)
 {
-	const struct gctx *c = arg;
-	uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
-	const struct xdt_row *ra = &c->rows[c->idx[a]], *rb = &c->rows[c->idx[b]];
+	const struct gitem *a = pa, *b = pb;
 	int r;
 
-	if (ra->pid != rb->pid)
-		return ra->pid < rb->pid ? -1 : 1;
-	r = strcmp(ra->process, rb->process);
+	if (a->pid != b->pid)
+		return a->pid < b->pid ? -1 : 1;
+	r = strcmp(a->name, b->name);
 	if (r)
 		return r;
-	return (a > b) - (a < b);
+	return (a->pos > b->pos) - (a->pos < b->pos);
 }
 
 /* Busiest first; unknown processes last; then by name and pid for a stable order. */
@@ -111,29 +111,32 @@ static int cmp_group(const void *pa, const void *pb)
 
 int xdt_rowset_groups(struct xdt_rowset *rs, const struct xdt_snapshot *s)
 {
-	struct gctx c = { s->rows, rs->idx };
-	uint32_t *pos, *by;
+	size_t n = rs->n ? rs->n : 1, ng = 0;
+	struct gitem *it;
 	struct xdt_group *g;
-	size_t ng = 0;
+	uint32_t *by;
 
 	if (rs->groups_valid)
 		return 0;
-	pos = malloc((rs->n ? rs->n : 1) * sizeof(*pos));
-	by = malloc((rs->n ? rs->n : 1) * sizeof(*by));
-	g = malloc((rs->n ? rs->n : 1) * sizeof(*g));
-	if (!pos || !by || !g) {
-		free(pos);
+	it = malloc(n * sizeof(*it));
+	by = malloc(n * sizeof(*by));
+	g = malloc(n * sizeof(*g));
+	if (!it || !by || !g) {
+		free(it);
 		free(by);
 		free(g);
 		return -ENOMEM;
 	}
-	for (size_t i = 0; i < rs->n; i++)
-		pos[i] = (uint32_t)i;
-	qsort_r(pos, rs->n, sizeof(*pos), cmp_pos, &c);
 	for (size_t i = 0; i < rs->n; i++) {
-		const struct xdt_row *r = &s->rows[rs->idx[pos[i]]];
+		const struct xdt_row *r = &s->rows[rs->idx[i]];
 
-		by[i] = rs->idx[pos[i]];
+		it[i] = (struct gitem){ r->process, r->pid, (uint32_t)i };
+	}
+	qsort(it, rs->n, sizeof(*it), cmp_gitem);
+	for (size_t i = 0; i < rs->n; i++) {
+		const struct xdt_row *r = &s->rows[rs->idx[it[i].pos]];
+
+		by[i] = rs->idx[it[i].pos];
 		if (!ng || g[ng - 1].pid != r->pid || strcmp(g[ng - 1].name, r->process)) {
 			memset(&g[ng], 0, sizeof(g[ng]));
 			g[ng].pid = r->pid;
@@ -147,7 +150,7 @@ int xdt_rowset_groups(struct xdt_rowset *rs, const struct xdt_snapshot *s)
 		g[ng - 1].bytes += r->bytes_in + r->bytes_out;
 	}
 	qsort(g, ng, sizeof(*g), cmp_group);
-	free(pos);
+	free(it);
 	free(rs->by_group);
 	free(rs->groups);
 	rs->by_group = by;

@@ -228,12 +228,91 @@ static int cmp_rows(const void *pa, const void *pb, void *arg)
 	return (ia > ib) - (ia < ib);
 }
 
+/* A double as an unsigned key with the same order (descending: reversed). */
+static uint64_t radix_key(double v, int desc)
+{
+	uint64_t b;
+
+	if (v == 0)
+		v = 0;	/* -0.0 and 0.0 are equal, as cmp_num says */
+	memcpy(&b, &v, sizeof(b));
+	b = b >> 63 ? ~b : b | 1ULL << 63;
+	return desc ? ~b : b;
+}
+
+/*
+ * Numbers (the default sort, and every snapshot's): a stable LSD radix sort on
+ * the keys, a few milliseconds for 100,000 rows where qsort takes tens. Stable,
+ * so ties keep their order in @idx, which is ascending.
+ */
+static int radix(const struct xdt_row *rows, uint32_t *idx, size_t n, const struct xdt_sort *s)
+{
+	uint64_t *k = malloc(2 * n * sizeof(*k));
+	uint32_t *t = malloc(n * sizeof(*t));
+	uint64_t *sk, *dk;
+	uint32_t *si, *di;
+
+	if (!k || !t) {
+		free(k);
+		free(t);
+		return -ENOMEM;
+	}
+	sk = k, dk = k + n, si = idx, di = t;
+	for (size_t i = 0; i < n; i++) {
+		struct item it;
+
+		item(&rows[idx[i]], s, idx[i], &it);
+		sk[i] = radix_key(it.num, s->desc);
+	}
+	for (unsigned int shift = 0; shift < 64; shift += 8) {
+		size_t count[256] = { 0 }, pos = 0;
+		uint64_t *tk;
+		uint32_t *ti;
+
+		for (size_t i = 0; i < n; i++)
+			count[sk[i] >> shift & 255]++;
+		if (count[sk[0] >> shift & 255] == n)
+			continue;	/* every key has this byte: nothing to move */
+		for (unsigned int b = 0; b < 256; b++) {
+			size_t c = count[b];
+
+			count[b] = pos;
+			pos += c;
+		}
+		for (size_t i = 0; i < n; i++) {
+			size_t d = count[sk[i] >> shift & 255]++;
+
+			dk[d] = sk[i];
+			di[d] = si[i];
+		}
+		tk = sk, sk = dk, dk = tk;
+		ti = si, si = di, di = ti;
+	}
+	if (si != idx)
+		memcpy(idx, si, n * sizeof(*idx));
+	free(k);
+	free(t);
+	return 0;
+}
+
+static int ascending(const uint32_t *idx, size_t n)
+{
+	for (size_t i = 1; i < n; i++)
+		if (idx[i - 1] >= idx[i])
+			return 0;
+	return 1;
+}
+
 int xdt_sort_index(const struct xdt_row *rows, uint32_t *idx, size_t n, const struct xdt_sort *s)
 {
 	struct xdt_sort order = *s;	/* qsort_r's context is not const */
 	struct item *items;
 
 	if (!n)
+		return 0;
+	/* The radix sort breaks ties by position: right when positions are index order. */
+	if ((s->key == XDT_SORT_RATE || s->key == XDT_SORT_DOWN || s->key == XDT_SORT_UP ||
+	     s->key == XDT_SORT_TOTAL) && ascending(idx, n) && !radix(rows, idx, n, s))
 		return 0;
 	items = malloc(n * sizeof(*items));
 	if (!items) {

@@ -67,7 +67,7 @@ struct xdt_ui {
 
 	struct xdt_rowset rs;
 
-	/* Overview: the cursor follows a connection, not a line, across snapshots. */
+	/* Overview: once moved, the cursor follows a connection, not a line. */
 	struct xdt_cursor ov;
 	struct xdt_flow_key ov_key;
 	int ov_have_key;
@@ -110,8 +110,7 @@ struct xdt_ui {
 	char msg[160];
 	uint64_t msg_until_ns;
 
-	/* Geometry of the last redraw, for the mouse. */
-	int body_y, body_h;
+	/* Geometry of the last redraw, for the mouse and paging. */
 	int list_y;			/* first line of the current tab's list */
 	int page;			/* lines of that list */
 	size_t lines;			/* lines of the current text tab, for scrolling */
@@ -123,10 +122,10 @@ void xdt_ui_say(struct xdt_ui *u, const char *fmt, ...) __attribute__((format(pr
 /* Open the Details tab on connection @k, and ask the producer for its record. */
 void xdt_ui_open_details(struct xdt_ui *u, const struct xdt_flow_key *k);
 
-/* Move cursor @c over @n lines for a movement key @ch in a list @page lines high. 1 if @ch was one. */
+/* Move @c over @n lines for movement key @ch in a list @page lines high. 1 if it was one. */
 int xdt_ui_move(struct xdt_cursor *c, int ch, size_t n, int page);
 
-/* Scroll a view of @n lines, @page of them shown, whose first shown line is *@top. 1 if @ch scrolls. */
+/* Scroll a view of @n lines, @page shown from line *@top. 1 if @ch scrolls. */
 int xdt_ui_scroll(size_t *top, int ch, size_t n, int page);
 
 /* Keep @c->cur inside @n lines and visible in @page lines. */

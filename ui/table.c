@@ -12,7 +12,8 @@
 /*
  * Minimum widths fit an IPv4 address and port (the responder's in full, the
  * initiator's usually); longer ones are clipped before their port. Down, Up and
- * Total fit "999.9 MB/s" and "999.9 GB".
+ * Total are 11, 11 and 9 wide ("999.9 MB/s" and "999.9 GB" and a blank: the
+ * geometry tests/ui/screen.py reads).
  */
 static const struct {
 	const char *title;
@@ -30,9 +31,9 @@ static const struct {
 	[XDT_COL_APP] = { "App", 12, 48, 6, 3, 0, XDT_SORT_APP },
 	[XDT_COL_PROCESS] = { "Process", 12, 28, 5, 2, 0, XDT_SORT_PROCESS },
 	[XDT_COL_COUNTRY] = { "CC", 3, 3, 0, 0, 0, XDT_SORT_COUNTRY },
-	[XDT_COL_DOWN] = { "Down", 10, 10, 9, 0, 1, XDT_SORT_DOWN },
-	[XDT_COL_UP] = { "Up", 10, 10, 8, 0, 1, XDT_SORT_UP },
-	[XDT_COL_TOTAL] = { "Total", 8, 8, 2, 0, 1, XDT_SORT_TOTAL },
+	[XDT_COL_DOWN] = { "Down", 11, 11, 9, 0, 1, XDT_SORT_DOWN },
+	[XDT_COL_UP] = { "Up", 11, 11, 8, 0, 1, XDT_SORT_UP },
+	[XDT_COL_TOTAL] = { "Total", 9, 9, 2, 0, 1, XDT_SORT_TOTAL },
 };
 
 void xdt_table_layout(struct xdt_table_layout *l, int width)
@@ -180,13 +181,15 @@ static void put_endpoint(const struct xdt_ui *u, const struct xdt_row *r, int y,
 		xdt_term_put(&u->term, y, x, w, b, a, 0);
 		return;
 	}
+	if (colon > b && colon[-1] == ']')
+		colon--;	/* "[2001:db8:…]:443": the bracket stays with the port */
 	pw = xdt_term_width(&u->term, colon);
 	if (pw * 2 > w) {
 		xdt_term_put(&u->term, y, x, w, b, a, 0);
 		return;
 	}
 	xdt_term_put(&u->term, y, x + w - pw, pw, colon, a, 0);
-	*colon = '\0';
+	*colon = '\0';	/* @b is the caller's scratch copy */
 	xdt_term_put(&u->term, y, x, w - pw, b, a, 0);
 }
 

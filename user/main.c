@@ -4,6 +4,7 @@
  * (kernel backend or pcap) that prints the flow table as JSON lines.
  */
 #include <errno.h>
+#include <locale.h>
 #include <net/if.h>
 #include <pthread.h>
 #include <poll.h>
@@ -635,6 +636,8 @@ static int run_screen(struct xdt_opts *o, struct app *a)
 		if (saved >= 0)
 			dup2(fileno(log), STDERR_FILENO);
 	}
+	/* Before the capture thread exists: setlocale is not thread-safe. */
+	setlocale(LC_CTYPE, "");
 	if (pthread_create(&th, NULL, capture_thread, a)) {
 		if (saved >= 0)
 			dup2(saved, STDERR_FILENO);

@@ -241,7 +241,7 @@ ui_start() {
 	if [[ ! -e $T/tmux.conf ]]; then
 		printf '%s\n' "set -g default-terminal $UI_TERM" 'set -g remain-on-exit on' \
 			'set -g status off' 'set -g escape-time 0' 'set -g history-limit 100' \
-			'set -g exit-empty on' >"$T/tmux.conf"
+			'set -g exit-empty on' 'set -g set-clipboard on' >"$T/tmux.conf"
 	fi
 	"${TMUX_CMD[@]}" new-session -d -s "$tag" -x "$cols" -y "$rows" \
 		-e LC_ALL=C.UTF-8 "exec sh $T/$tag.sh" || return 1
@@ -275,17 +275,14 @@ ui_keys() {
 	"${TMUX_CMD[@]}" send-keys -t "$tag" "$@"
 }
 
-# ui_wait_screen TAG SECONDS SCREEN-PY-ARGS...: poll the pane every 100 ms until
-# `screen.py ARGS... FILE` succeeds on its text; the last text is in $T/TAG.txt.
+# ui_wait_screen TAG SECONDS CHECK ARGS...: poll TAG's pane every 50 ms (one
+# screen.py process, through a tmux control client) until `screen.py CHECK
+# ARGS...` holds on it, at most SECONDS; its last word is in $T/TAG.why and the
+# last capture in $T/TAG.txt.
 ui_wait_screen() {
-	local tag=$1 secs=$2 i
+	local tag=$1 secs=$2
 	shift 2
-	for ((i = 0; i < secs * 10; i++)); do
-		ui_cap "$tag" "$T/$tag.txt"
-		"$PY" "$SCREEN_PY" "$@" "$T/$tag.txt" >"$T/$tag.why" 2>&1 && return 0
-		sleep 0.1
-	done
-	return 1
+	"$PY" "$SCREEN_PY" wait "$SOCK" "$tag" "$secs" "$T/$tag.txt" "$@" >"$T/$tag.why" 2>&1
 }
 
 # ui_stop TAG: q, then wait for the wrapper to record the exit status.

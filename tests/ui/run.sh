@@ -112,8 +112,30 @@ shot() {
 
 xdp_on() { ip -n "$NC" link show dev "$IC" 2>/dev/null | grep -qw 'xdp\(generic\|drv\|offload\)\?'; }
 
+# latency NAME TAG KEY CHECK ARGS...: PASS latency-NAME when the effect of KEY on
+# TAG's pane shows within LIMIT_MS (screen.py polls the pane every 10 ms through
+# a tmux control client); the time is printed as a note: line.
+LAT=()
+latency() {
+	local name=$1 tag=$2 key=$3 ms
+	shift 3
+	if ! ms=$("$PY" "$SCREEN_PY" latency "$SOCK" "$tag" "$key" "$@" 2>&1); then
+		fail "latency-$name: $ms"
+		return
+	fi
+	note "key $name ($tag): ${ms} ms"
+	LAT+=("$name=${ms}ms")
+	if ((ms <= LIMIT_MS)); then
+		pass "latency-$name"
+	else
+		fail "latency-$name: the screen showed the effect of $key after $ms ms, expected <= $LIMIT_MS ms"
+	fi
+}
+
 # --- 1. the screen with real traffic --------------------------------------------
 
+note "set-up took $((SECONDS - START)) s"
+PART=$SECONDS
 if ! ui_start main 160 45 --refresh-interval 300; then
 	fail "start: xdptop did not start in tmux" "$(ui_cap main 2>&1 | sed -e '/^ *$/d')"
 	finish
@@ -123,7 +145,7 @@ if ! expect start main 10 tab Overview; then
 fi
 ui_traffic
 
-expect row-tls-curl main 10 row 'App=^web\.xdt\.test$' 'Process=^[0-9]+/curl$' \
+expect row-tls-curl main 10 row 'App=^web\.xdt\.test$' "Process=^$XDT_PID_curl/curl\$" \
 	'Remote=^10\.213\.90\.2:443$' 'Proto=^tcp$'
 expect row-tls-openssl main 10 row 'App=^live\.xdt\.test$' 'Process=^[0-9]+/openssl$' \
 	'Remote=:4433$'
@@ -132,7 +154,7 @@ expect row-dns main 10 row 'Proto=^udp$' 'App=^www\.xdt\.test$' 'Process=^[0-9]+
 expect row-dns6 main 10 row 'Proto=^udp$' 'App=^web\.xdt\.test$' \
 	'Remote=^\[fd00:213::90:2\]:53$'
 if [[ -n $SSHD ]]; then
-	expect row-ssh main 10 row 'App=^OpenSSH' 'Process=^[0-9]+/ssh$' 'Remote=:2222$'
+	expect row-ssh main 10 row 'App=^OpenSSH' "Process=^$XDT_PID_ssh/ssh\$" 'Remote=:2222$'
 fi
 expect live-rate main 10 live 'App=^live\.xdt\.test$'
 expect rows main 5 rows 5
@@ -160,7 +182,18 @@ ui_keys main Enter
 expect filter-sni main 3 status 'filter: sni:live\.xdt\.test' &&
 	expect filter-sni-rows main 3 only 'App=^live\.xdt\.test$'
 ui_keys main Escape
-expect filter-clear main 3 rows 5
+expect filter-clear main 3 rows 5 && expect filter-clear-status main 3 lacks 'filter:'
+# A filter that does not parse is refused ("filter not changed"): the filter in
+# force stays the one from before the prompt, here none.
+ui_keys main /
+ui_keys main -l 'port:99999'
+expect filter-invalid-why main 3 status '^/port:99999 +a port is a number'
+ui_keys main Enter
+expect filter-invalid-refused main 3 status 'filter not changed' &&
+	expect filter-invalid-unchanged main 1 lacks 'filter: '
+ui_keys main /
+ui_keys main C-u Enter
+expect filter-cleared-again main 3 rows 5
 
 # Details of the selected row: move down one row, read which it is, Enter.
 ui_keys main Down
@@ -205,7 +238,36 @@ fi
 ui_keys main 1
 expect tab-by-number main 3 tab Overview
 
-# p, d and space.
+# c: the selected row's remote address, in an OSC 52 sequence that tmux (with
+# set-clipboard on) turns into a paste buffer.
+ui_keys main Home
+sleep 0.4
+if sel=$(shot main selected 'Proto=.'); then
+	IFS=$'\t' read -r _ _ s_remote _ <<<"$sel"
+	want=${s_remote%:*}
+	want=${want#[}
+	want=${want%]}
+	"${TMUX_CMD[@]}" delete-buffer 2>/dev/null
+	ui_keys main c
+	if expect key-c-status main 3 status "copied $want"; then
+		got=$("${TMUX_CMD[@]}" show-buffer 2>&1)
+		if [[ $got == "$want" ]]; then
+			pass key-c-osc52
+		else
+			fail "key-c-osc52: the OSC 52 sequence carried '$got', expected '$want'"
+		fi
+	fi
+else
+	fail "key-c: no selected row: $sel"
+fi
+
+# A smaller terminal: the least important columns go, nothing wraps; and back.
+"${TMUX_CMD[@]}" resize-window -t main -x 80 -y 24
+expect resize-80x24 main 3 columns Proto,Remote,App,Process,Down,Up 80
+"${TMUX_CMD[@]}" resize-window -t main -x 160 -y 45
+expect resize-160x45 main 3 columns Proto,Local,Remote,State,Service,App,Process,CC,Down,Up,Total 160
+
+# p, d, l and space.
 ui_keys main p
 expect key-p-services main 3 row 'Remote=^10\.213\.90\.2:https$' 'App=^web\.xdt\.test$'
 ui_keys main p
@@ -213,10 +275,17 @@ expect key-p-ports main 3 row 'Remote=^10\.213\.90\.2:443$' 'App=^web\.xdt\.test
 ui_keys main d
 expect key-d-names main 3 row 'Remote=^web\.xdt\.test:443$' 'App=^web\.xdt\.test$'
 ui_keys main d
+ui_keys main l
+expect key-l main 3 status 'local hidden'
+ui_keys main l
 ui_keys main Space
 expect key-pause main 3 status 'PAUSED'
 ui_keys main Space
 expect key-resume main 3 status 'sort: rate'
+
+# For comparison with part 2: key latency with these few connections.
+latency idle-help main h tab Help
+latency idle-esc main Escape tab Overview
 
 # q: status 0, the terminal restored, nothing left on the link.
 ui_stop main
@@ -241,8 +310,11 @@ fi
 
 # --- 2. responsiveness with 100,000 flows -----------------------------------------
 
+note "part 1 (real traffic) took $((SECONDS - PART)) s"
+PART=$SECONDS
+FLOWS=110000
 MAC=$(ip netns exec "$NC" cat "/sys/class/net/$IC/address")
-if ! "$PY" "$HERE/flood.py" "$T/flood.pcap" "$MAC" --flows 110000 >"$LOG" 2>&1; then
+if ! "$PY" "$HERE/flood.py" "$T/flood.pcap" "$MAC" --flows $FLOWS >"$LOG" 2>&1; then
 	fail "flood: flood.py failed" "$(cat "$LOG")"
 	finish
 fi
@@ -260,44 +332,55 @@ if ! expect flood-flows flood 30 flows 100000; then
 fi
 note "xdptop shows $(shot flood flows 0) connections, $((SECONDS - t0)) s after the replay began"
 
-# latency NAME KEY CHECK ARGS...: the key's effect within LIMIT_MS.
-LAT=()
-latency() {
-	local name=$1 key=$2 ms
-	shift 2
-	if ! ms=$("$PY" "$SCREEN_PY" latency "$SOCK" flood "$key" "$@" 2>&1); then
-		fail "latency-$name: $ms"
-		return
-	fi
-	note "key $name: ${ms} ms"
-	LAT+=("$name=${ms}ms")
-	if ((ms <= LIMIT_MS)); then
-		pass "latency-$name"
-	else
-		fail "latency-$name: the screen showed the effect of $key after $ms ms, expected <= $LIMIT_MS ms"
-	fi
-}
-latency s-down s sorted down desc
-latency s-up s sorted up desc
-latency S-reverse S sorted up asc
-latency tab-details Tab tab Details
-latency tab-processes Tab tab Processes
-latency tab-interfaces Tab tab Interfaces
-latency esc-overview Escape tab Overview
-latency slash-prompt / status '^/'
-latency esc-prompt Escape status 'sort: up'
-latency help h tab Help
-latency esc-help Escape tab Overview
-note "latencies with 100,000 flows: ${LAT[*]}"
+latency s-down flood s marks down desc
+latency s-up flood s marks up desc
+latency S-reverse flood S marks up asc
+expect flood-sort-order flood 3 sorted up asc
+latency tab-details flood Tab tab Details
+latency tab-processes flood Tab tab Processes
+latency tab-interfaces flood Tab tab Interfaces
+latency esc-overview flood Escape tab Overview
+latency slash-prompt flood / status '^/'
+latency filter-typed flood 9 status '^/9$'
+latency esc-prompt flood Escape status 'sort: up'
+# (The cursor follows its connection when the order changes: Home first, so that
+# Down has a row to go to.)
+ui_keys flood Home
+sleep 0.5
+if sel=$(shot flood selected 'Proto=.'); then
+	IFS=$'\t' read -r _ s_local _ <<<"$sel"
+	latency down-arrow flood Down selected-not "$s_local"
+else
+	fail "latency-down-arrow: no selected row: $sel"
+fi
+latency help flood h tab Help
+latency esc-help flood Escape tab Overview
+note "latencies with $FLOWS flows: ${LAT[*]}"
+# How often the screen gets a new snapshot (--refresh-interval 300): the
+# status line's "snapshot AGE old", sampled every 100 ms for 3 s.
+note "snapshot age on the status line with $FLOWS flows (ms, every 100 ms):" \
+	"$("$PY" "$SCREEN_PY" ages "$SOCK" flood 3)"
 
+# q with 100,000 flows: when the terminal is back, when the process is gone.
 t0=$(date +%s%N)
+ui_keys flood q
+alt_ms=""
+for ((i = 0; i < 200; i++)); do
+	if [[ $("${TMUX_CMD[@]}" display -p -t flood '#{alternate_on}') == 0 ]]; then
+		alt_ms=$((($(date +%s%N) - t0) / 1000000))
+		break
+	fi
+	sleep 0.02
+done
 ui_stop flood
+exit_ms=$((($(date +%s%N) - t0) / 1000000))
 status=$(cat "$T/flood.status" 2>/dev/null)
 if [[ $status == 0 ]]; then
 	pass flood-quit
-	note "q with 100,000 flows: exited after $((($(date +%s%N) - t0) / 1000000)) ms"
 else
 	fail "flood-quit: after q, expected exit status 0, got '${status:-none (still running?)}'"
 fi
+note "q with $FLOWS flows: terminal restored after ${alt_ms:-?} ms, xdptop exited after about $exit_ms ms"
+note "part 2 (100,000 flows) took $((SECONDS - PART)) s"
 
 finish

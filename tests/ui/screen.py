@@ -215,6 +215,15 @@ def rate(s):
     return v * unit, err * unit
 
 
+def duration(s):
+    """ui/fmt.c xdt_fmt_duration: '0.4s', '12s', '3m05s', '2h10m' -> seconds."""
+    m = re.fullmatch(r'(?:(\d+)h)?(?:(\d+)m)?(?:([\d.]+)s)?', s)
+    if not m or not s:
+        raise Fail('not a duration: %r' % s)
+    h, mi, se = m.groups()
+    return int(h or 0) * 3600 + int(mi or 0) * 60 + float(se or 0)
+
+
 def clipped(s):
     return any(s.endswith(e) for e in ELLIPSIS)
 
@@ -445,6 +454,29 @@ def check(name, args, scr):
                 return 'live row: %s' % show_rows({'rows': [r]})
         raise Fail('no row with %s and a rate above zero; rows: %s' % (' '.join(args),
                                                                        show_rows(t)))
+    if name == 'selected-not':	# the selected row's Local is not ARG (it moved)
+        t = table(scr)
+        sel = [r for r in t['rows'] if r['_selected']]
+        if len(sel) != 1:
+            raise Fail('%d rows selected' % len(sel))
+        if sel[0]['Local'] == args[0]:
+            raise Fail('the selected row is still %s' % args[0])
+        return 'selected: %s' % sel[0]['Local']
+    if name == 'selected-at':	# the cursor is on the Nth row shown
+        t = table(scr)
+        at = [i + 1 for i, r in enumerate(t['rows']) if r['_selected']]
+        if at != [int(args[0])]:
+            raise Fail('the selected row is %s, expected row %s' % (at, args[0]))
+        return 'row %s selected' % args[0]
+    if name == 'columns':	# the table's columns are exactly ARG (comma-separated)
+        t = table(scr)
+        got = [c[0] for c in t['cols']]
+        if got != args[0].split(','):
+            raise Fail('columns %s, expected %s' % (','.join(got), args[0]))
+        wide = [i + 1 for i, l in enumerate(scr.lines) if len(l.rstrip()) > int(args[1])]
+        if wide:
+            raise Fail('lines wider than %s columns: %s' % (args[1], wide))
+        return 'columns %s' % args[0]
     if name == 'rows':
         t = table(scr)
         if len(t['rows']) < int(args[0]):
@@ -458,13 +490,21 @@ def check(name, args, scr):
         if t['marks'] != want:
             raise Fail('header marks %s, expected %s' % (t['marks'], want))
         return 'header marks %s' % want
-    if name == 'flows':
-        m = re.search(r'(\d+) of (\d+) connections', text)
+    if name == 'flows':		# the status line's "SHOWN/ALL connections"
+        last = [l for l in scr.lines if is_status(l)]
+        m = re.search(r'(\d+)/(\d+) connections', last[-1]) if last else None
         if not m:
-            raise Fail('no "N of M connections" on the screen')
+            raise Fail('no "N/M connections" on the status line')
         if int(m.group(2)) < int(args[0]):
-            raise Fail('%s connections, expected at least %s' % (m.group(2), args[0]))
+            raise Fail('the status line counts %s connections, expected at least %s' %
+                       (m.group(2), args[0]))
         return m.group(2)
+    if name == 'age':		# the status line's "snapshot AGE old", in ms
+        last = [l for l in scr.lines if is_status(l)]
+        m = re.search(r'snapshot (\S+) old', last[-1]) if last else None
+        if not m:
+            raise Fail('no snapshot age on the status line')
+        return '%.0f' % (duration(m.group(1)) * 1000)
     if name == 'has':
         missing = [a for a in args if a not in text]
         if missing:
@@ -572,12 +612,58 @@ def latency(sock, target, key, name, args, timeout=5.0):
         tm.close()
 
 
+def wait(sock, target, seconds, out, name, args):
+    """Poll the pane every 50 ms until check @name holds or @seconds pass; the last
+    capture is left in the file @out. The check's last word."""
+    tm = Tmux(sock, target)
+    try:
+        t0 = time.monotonic()
+        while True:
+            raw = '\n'.join(tm.cmd('capture-pane -p -e -t %s' % target))
+            try:
+                return True, check(name, args, Screen(raw))
+            except Fail as e:
+                why = str(e)
+            if time.monotonic() - t0 >= seconds:
+                return False, why
+            time.sleep(0.05)
+    finally:
+        tm.close()
+        with open(out, 'w', encoding='utf-8') as f:
+            f.write(raw + '\n')
+
+
+def ages(sock, target, seconds):
+    """The status line's snapshot age every 100 ms for @seconds, in ms."""
+    tm = Tmux(sock, target)
+    out = []
+    try:
+        t0 = time.monotonic()
+        while time.monotonic() - t0 < seconds:
+            scr = Screen('\n'.join(tm.cmd('capture-pane -p -e -t %s' % target)))
+            try:
+                out.append(check('age', [], scr))
+            except Fail:
+                out.append('?')
+            time.sleep(0.1)
+    finally:
+        tm.close()
+    return out
+
+
 def main(argv):
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     if len(argv) < 2:
         print(__doc__)
         return 2
     try:
+        if argv[1] == 'wait':
+            ok, why = wait(argv[2], argv[3], float(argv[4]), argv[5], argv[6], argv[7:])
+            print(why)
+            return 0 if ok else 1
+        if argv[1] == 'ages':
+            print(' '.join(ages(argv[2], argv[3], float(argv[4]))))
+            return 0
         if argv[1] == 'latency':
             sock, target, key, name = argv[2:6]
             print('%.0f' % latency(sock, target, key, name, argv[6:]))

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <arpa/inet.h>
+#include <ifaddrs.h>
+#include <linux/if_link.h>
+#include <netpacket/packet.h>
 #include <endian.h>
 #include <errno.h>
 #include <stdio.h>
@@ -204,21 +207,28 @@ void xdt_view_flow_ended(struct xdt_view *v, struct xdt_engine *e, const struct 
 	v->ended_at[slot] = now_ns;
 }
 
-/* /sys/class/net/IF/statistics/NAME, or 0. */
-static uint64_t ifstat(const char *sysfs, const char *ifname, const char *name)
+/*
+ * The interface counters of this network namespace (getifaddrs asks the kernel
+ * over netlink; /sys/class/net would show the namespace /sys was mounted in).
+ */
+static void ifstats(struct xdt_iface_view *iv, const struct ifaddrs *all)
 {
-	char path[256];
-	unsigned long long x = 0;
-	FILE *fp;
+	const struct ifaddrs *i;
 
-	snprintf(path, sizeof(path), "%s/class/net/%s/statistics/%s", sysfs, ifname, name);
-	fp = fopen(path, "re");
-	if (!fp)
-		return 0;
-	if (fscanf(fp, "%llu", &x) != 1)
-		x = 0;
-	fclose(fp);
-	return x;
+	for (i = all; i; i = i->ifa_next) {
+		const struct rtnl_link_stats *st = i->ifa_data;
+
+		if (!i->ifa_addr || i->ifa_addr->sa_family != AF_PACKET || !st ||
+		    strcmp(i->ifa_name, iv->name))
+			continue;
+		iv->rx_packets = st->rx_packets;
+		iv->rx_bytes = st->rx_bytes;
+		iv->tx_packets = st->tx_packets;
+		iv->tx_bytes = st->tx_bytes;
+		iv->rx_dropped = st->rx_dropped;
+		iv->tx_dropped = st->tx_dropped;
+		return;
+	}
 }
 
 static char *flow_json(struct xdt_engine *e, const struct xdt_flow *f, uint64_t now_ns)
@@ -293,17 +303,19 @@ struct xdt_snapshot *xdt_view_build(struct xdt_view *v, struct xdt_engine *e,
 	s->capture_dropped = info->capture_dropped;
 	s->prefix_lost = info->prefix_lost;
 	s->map_full = info->map_full;
-	for (j = 0; j < info->n_ifnames && j < sizeof(s->ifaces) / sizeof(s->ifaces[0]); j++) {
-		struct xdt_iface_view *iv = &s->ifaces[s->n_ifaces++];
-		const char *sysfs = info->sysfs ? info->sysfs : "/sys";
+	if (info->n_ifnames) {
+		struct ifaddrs *all = NULL;
 
-		copy(iv->name, sizeof(iv->name), info->ifnames[j]);
-		iv->rx_packets = ifstat(sysfs, iv->name, "rx_packets");
-		iv->rx_bytes = ifstat(sysfs, iv->name, "rx_bytes");
-		iv->tx_packets = ifstat(sysfs, iv->name, "tx_packets");
-		iv->tx_bytes = ifstat(sysfs, iv->name, "tx_bytes");
-		iv->rx_dropped = ifstat(sysfs, iv->name, "rx_dropped");
-		iv->tx_dropped = ifstat(sysfs, iv->name, "tx_dropped");
+		if (getifaddrs(&all) < 0)
+			all = NULL;
+		for (j = 0; j < info->n_ifnames && j < sizeof(s->ifaces) / sizeof(s->ifaces[0]);
+		     j++) {
+			struct xdt_iface_view *iv = &s->ifaces[s->n_ifaces++];
+
+			copy(iv->name, sizeof(iv->name), info->ifnames[j]);
+			ifstats(iv, all);
+		}
+		freeifaddrs(all);
 	}
 
 	/* The selected connection: its full record and a history of its own. */

@@ -19,7 +19,6 @@ struct xdt_view_info {
 	uint64_t capture_dropped, prefix_lost, map_full;
 	const char *const *ifnames;
 	unsigned int n_ifnames;
-	const char *sysfs;		/* "/sys" normally; interface counters are read there */
 };
 
 struct xdt_view;
