@@ -208,12 +208,11 @@ ui_traffic() {
 # DNS queries: www.xdt.test A and web.xdt.test A over IPv4, web.xdt.test AAAA over
 # IPv6 (the answers name the server's addresses: the d key shows web.xdt.test).
 ui_dig() {
-	nsenter --net="/run/netns/$NC" dig +time=2 +tries=1 +short @$S4 www.xdt.test A \
-		>>"$T/dig.out" 2>&1 </dev/null
-	nsenter --net="/run/netns/$NC" dig +time=2 +tries=1 +short @$S6 web.xdt.test AAAA \
-		>>"$T/dig.out" 2>&1 </dev/null
-	nsenter --net="/run/netns/$NC" dig +time=2 +tries=1 +short @$S4 web.xdt.test A \
-		>>"$T/dig.out" 2>&1 </dev/null
+	local q
+	for q in "@$S4 www.xdt.test A" "@$S6 web.xdt.test AAAA" "@$S4 web.xdt.test A"; do
+		# shellcheck disable=SC2086 # $q is three words
+		nsenter --net="/run/netns/$NC" dig +time=2 +tries=1 +short $q </dev/null
+	done >>"$T/dig.out" 2>&1
 }
 
 # --- the screen ---------------------------------------------------------------
@@ -225,6 +224,7 @@ ui_dig() {
 # remain-on-exit alone: tmux writes its "Pane is dead" line at the bottom with a
 # line feed, which scrolls the first line away.) XPID[TAG] is xdptop's pid.
 declare -A XPID=()
+UI_TMUX_PID=""
 ui_start() {
 	local tag=$1 cols=$2 rows=$3 pane pid i
 	shift 3
@@ -244,9 +244,12 @@ ui_start() {
 			'set -g exit-empty on' 'set -g set-clipboard on' >"$T/tmux.conf"
 	fi
 	"${TMUX_CMD[@]}" new-session -d -s "$tag" -x "$cols" -y "$rows" \
-		-e LC_ALL=C.UTF-8 "exec sh $T/$tag.sh" || return 1
+		-e LC_ALL=C.UTF-8 -e TZ=UTC "exec sh $T/$tag.sh" || return 1
 	pane=$("${TMUX_CMD[@]}" display -p -t "$tag" '#{pane_pid}')
 	[[ -n $pane ]] && XDT_PIDS+=("$pane")	# the wrapper, sleeping at the end
+	# The server too: one that a client does not let go of survives kill-server.
+	[[ -z $UI_TMUX_PID ]] && UI_TMUX_PID=$("${TMUX_CMD[@]}" display -p '#{pid}') &&
+		XDT_PIDS+=("$UI_TMUX_PID")
 	# xdptop is a child of the wrapper (nsenter execs it).
 	for ((i = 0; i < 100; i++)); do
 		pid=$(pgrep -x -P "$pane" xdptop 2>/dev/null | head -n 1)

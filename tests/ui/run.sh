@@ -1,42 +1,53 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 # Acceptance test of xdptop's screen, driven through tmux (tests/ui/lib.sh has
-# the namespaces, servers and traffic; tests/ui/screen.py reads the screen).
+# the namespaces, servers, traffic and tmux helpers; tests/ui/screen.py reads the
+# screen: text and, from capture-pane -e, reverse video).
 #
 # 1. Real traffic (160x45, --refresh-interval 300, xdp backend on the clients'
 #    end of a veth pair): curl over TLS (SNI web.xdt.test), two long-lived
 #    openssl s_client sessions (live.xdt.test, bulk.xdt.test) exchanging data,
-#    dig against dnsmasq, an ssh session against sshd. From the pane's text:
-#      rows          the rows carry the SNI, the DNS names, the SSH version and
-#                    the process (pid/name) of each client; a live row has a
-#                    rate above zero
+#    dig against dnsmasq, an ssh session against sshd. From the pane:
+#      row-*, live-rate   rows carry the SNI, the DNS names, the SSH version and
+#                    the client's pid/name (curl's and ssh's pids as started);
+#                    a live row has a rate above zero
 #      sort-KEY      each `s` moves the header marker to the next column and
 #                    the rows shown are in that column's order (every adjacent
-#                    pair compared, as ui/sort.c orders them); `S` reverses
+#                    pair compared as ui/sort.c orders them, through all 12
+#                    keys); `S` reverses
 #      filter-*      `/sni:live.xdt.test` filters while typed, Enter keeps it
-#                    (only the matching row is left), Esc clears it
+#                    (only the matching row left), Esc clears it; a filter
+#                    that does not parse (port:99999) is refused and the
+#                    filter in force stays the previous one
 #      details       Enter on the selected row (the one in reverse video)
-#                    opens Details on that connection (its addresses and SNI)
+#                    opens Details on that connection (addresses and SNI)
 #      tab-*         Tab reaches every tab (label in reverse video, and the
-#                    tab's own body), Shift-Tab goes back
-#      key-*         p (service names), d (host names), space (pause)
+#                    tab's own body), Shift-Tab goes back, 1-6 jump
 #      interfaces-counters   the Interfaces tab shows the watched interface's
-#                    packet counters (not zero, as the kernel has them)
-#      quit          q exits with status 0 (the wrapper records it), the
-#                    alternate screen is gone (tmux alternate_on is 0, the UI
-#                    is off the pane, the shell's lines before and after are
-#                    back) and no XDP program is left on the interface
-# 2. 100,000 flows (--max-flows 200000): flood.py's capture of 110,000
-#    one-packet UDP flows is replayed (tcpreplay --topspeed) into the watched
-#    interface; the status line must count at least 100,000 connections; then
-#    keys are sent and the pane polled every 10 ms until it shows their effect:
-#    each must take at most 200 ms (UI_LATENCY_MS), printed as note: lines.
+#                    packet counters (non-zero, at most the kernel's)
+#      key-c-*       c puts the selected remote address in an OSC 52
+#                    sequence (tmux, set-clipboard on, makes it a buffer)
+#      resize-*      at 80x24 the least important columns go, nothing wraps
+#      key-*         p (service names), d (host names), l, space (pause)
+#      quit-status, terminal-restored, xdp-detached   q exits with status 0
+#                    (the wrapper records it), the alternate screen is gone
+#                    (tmux alternate_on is 0, the UI is off the pane, the
+#                    shell's lines before and after it are back), and no XDP
+#                    program is left on the interface
+# 2. 110,000 flows (--max-flows 200000): flood.py's capture of one-packet UDP
+#    flows is replayed (tcpreplay --topspeed) into the watched interface; the
+#    status line must count at least 100,000 connections. Then keys are sent
+#    and the pane polled every 10 ms (screen.py latency, through a tmux control
+#    client) until it shows their effect: each must take at most 200 ms
+#    (UI_LATENCY_MS); the times are printed as note: lines, with the same for
+#    two keys with few connections (part 1), the snapshot age the status line
+#    shows, and how long q takes to give the terminal back and to exit.
 #
 # One "PASS ui/NAME" / "FAIL ui/NAME: why" / "SKIP ui/NAME: why" line per check,
 # then "ui: N passed, M failed, K skipped". Exit status: 0 nothing failed, 1
 # something failed, 77 skipped (not root, or a required tool is missing).
 # Environment: XDPTOP (default <repo>/build/xdptop), UI_KEEP_DIR (if set, the
-# captures are copied there), UI_LATENCY_MS (default 200).
+# last captures are copied there), UI_LATENCY_MS (default 200).
 
 set -u
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -67,7 +78,7 @@ XDPTOP=$(realpath "$XDPTOP")
 
 keep() {
 	[[ -n ${UI_KEEP_DIR:-} ]] || return 0
-	mkdir -p "$UI_KEEP_DIR" && cp "$T"/*.txt "$T"/*.err "$UI_KEEP_DIR"/ 2>/dev/null
+	mkdir -p "$UI_KEEP_DIR" && cp "$T"/*.txt "$T"/*.why "$UI_KEEP_DIR"/ 2>/dev/null
 	return 0
 }
 finish() {
@@ -145,7 +156,7 @@ if ! expect start main 10 tab Overview; then
 fi
 ui_traffic
 
-expect row-tls-curl main 10 row 'App=^web\.xdt\.test$' "Process=^$XDT_PID_curl/curl\$" \
+expect row-tls-curl main 10 row 'App=^web\.xdt\.test$' "Process=^$(xdt_pid curl)/curl\$" \
 	'Remote=^10\.213\.90\.2:443$' 'Proto=^tcp$'
 expect row-tls-openssl main 10 row 'App=^live\.xdt\.test$' 'Process=^[0-9]+/openssl$' \
 	'Remote=:4433$'
@@ -154,7 +165,7 @@ expect row-dns main 10 row 'Proto=^udp$' 'App=^www\.xdt\.test$' 'Process=^[0-9]+
 expect row-dns6 main 10 row 'Proto=^udp$' 'App=^web\.xdt\.test$' \
 	'Remote=^\[fd00:213::90:2\]:53$'
 if [[ -n $SSHD ]]; then
-	expect row-ssh main 10 row 'App=^OpenSSH' "Process=^$XDT_PID_ssh/ssh\$" 'Remote=:2222$'
+	expect row-ssh main 10 row 'App=^OpenSSH' "Process=^$(xdt_pid ssh)/ssh\$" 'Remote=:2222$'
 fi
 expect live-rate main 10 live 'App=^live\.xdt\.test$'
 expect rows main 5 rows 5

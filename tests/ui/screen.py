@@ -1,39 +1,53 @@
 # SPDX-License-Identifier: GPL-2.0-only
-"""Read xdptop's screen from its text (tmux capture-pane -p), for tests/ui.
+"""Read xdptop's screen from tmux captures, for tests/ui (stdlib only).
 
-usage: screen.py CHECK [ARGS...] FILE     exit 0 if the check holds, else 1 and why
+usage: screen.py CHECK [ARGS...] FILE   exit 0 and a word if CHECK holds on FILE (a
+                                        capture-pane -p [-e] text), else 1 and why
+       screen.py wait SOCKET TARGET SECONDS OUT CHECK [ARGS...]
+                                        poll the pane every 50 ms until CHECK holds
+                                        (the last capture is left in OUT)
        screen.py latency SOCKET TARGET KEY CHECK [ARGS...]
-                                          send KEY with tmux, poll the pane every
-                                          10 ms until CHECK holds; print the ms
-       screen.py table FILE               the connection table as JSON (debugging)
+                                        send KEY, poll every 10 ms until CHECK
+                                        holds (it must not before); print the ms
+       screen.py ages SOCKET TARGET SECONDS   the status line's snapshot age (ms),
+                                        every 100 ms
+       screen.py table FILE | plain FILE      the table as JSON / the plain text
 
-Checks (FILE is the pane's text):
-  overview                the Overview tab with its table header is shown
-  tab NAME                NAME is the current tab (its title in the tab bar is
-                          marked, and its body is there)
-  row COL=RE...           some row has every COL matching RE (re.search)
-  only COL=RE...          there are rows, and every one matches
-  live COL=RE...          a matching row has a Down or Up rate above zero
-  sorted KEY DIR          the header marks KEY's column(s) with DIR (desc or
-                          asc) and the rows shown are in that order
-  flows MIN               the totals line counts at least MIN connections
-  has TEXT...             every TEXT is on the screen
-  lacks TEXT...           no TEXT is on the screen
-  prompt                  the filter prompt is open
-  details COL=RE...       the Details tab shows a connection; its summary line
-                          and App line match (COL: summary, app, process)
-  shell                   xdptop has exited: the UI (tab bar, table header) is gone
-                          and the wrapper's lines are shown
+SOCKET is a tmux -L name; the pane is read through a control-mode client.
 
-The table's geometry comes from ui/table.c: the columns, in this order, are
-Proto Local Remote State Service App Process CC Down Up Total (some are dropped on
-narrow screens), after two marker columns; Down, Up and Total are right-aligned
-in 11, 11 and 9 columns; the sorted column's title ends with a marker,
-U+25BC / U+25B2 (or v / ^ without UTF-8).
+Checks:
+  tab NAME            the tab bar has all six labels, NAME's in reverse video,
+                      and NAME's own body is shown
+  row COL=RE...       some row of the connection table has every COL match RE
+  only COL=RE...      there are rows, and every one matches
+  live COL=RE...      a matching row has a Down or Up rate above zero
+  rows N              at least N rows
+  sorted KEY DIR      the header marks KEY's column(s) with DIR (asc / desc) and
+                      every adjacent pair of rows is in that order (ui/sort.c)
+  marks KEY DIR       the header marks only
+  columns A,B,.. W    the table's columns are exactly these; no line wider than W
+  selected COL=RE...  the row in reverse video matches; prints its proto, local,
+                      remote and app (tab-separated)
+  selected-not LOCAL  the selected row's Local is not LOCAL (the cursor moved)
+  flows MIN           the status line counts at least MIN connections
+  age                 the status line's snapshot age, in ms
+  status RE           the last line (status or prompt) matches RE
+  has TEXT... / lacks TEXT...
+  details summary=TEXT app=TEXT   Details is the current tab and its summary
+                      lines contain the TEXTs
+  shell               xdptop has exited: no tab bar or table, and the wrapper's
+                      lines before and after it are on the screen
+
+The table's geometry is ui/table.c's: after two marker columns, Proto Local
+Remote State Service App Process CC Down Up Total (the least important dropped
+on narrow screens), Down, Up and Total right-aligned in 11, 11 and 9 columns,
+the sorted column's title followed by U+25BC / U+25B2 (v / ^ without UTF-8).
 """
 import ipaddress
 import json
+import os
 import re
+import select
 import signal
 import subprocess
 import sys
@@ -46,15 +60,11 @@ DOWN_MARKS = ('\u25bc', 'v')
 UP_MARKS = ('\u25b2', '^')
 ENDED_MARKS = ('\u2715', 'x')
 ELLIPSIS = ('\u2026', '~')
-# Sort keys of ui/sort.c, in the order 's' cycles through them, and the columns
-# ui/table.c marks for each.
-KEYS = ('rate', 'down', 'up', 'total', 'proto', 'local', 'remote', 'state', 'service',
-        'app', 'process', 'country')
+# The columns ui/table.c marks for each sort key of ui/sort.c.
 KEY_COLS = {'rate': ('Down', 'Up'), 'down': ('Down',), 'up': ('Up',), 'total': ('Total',),
             'proto': ('Proto',), 'local': ('Local',), 'remote': ('Remote',),
             'state': ('State',), 'service': ('Service',), 'app': ('App',),
             'process': ('Process',), 'country': ('CC',)}
-NUMERIC = ('rate', 'down', 'up', 'total')
 TABS = ('Overview', 'Details', 'Processes', 'Interfaces', 'Security', 'Help')
 UNITS = {'B': 1, 'KB': 1e3, 'MB': 1e6, 'GB': 1e9, 'TB': 1e12, 'PB': 1e15}
 
@@ -73,6 +83,8 @@ class Screen:
     'reverse'); tmux carries attributes over from line to line."""
 
     def __init__(self, raw):
+        if raw.endswith('\n'):
+            raw = raw[:-1]
         self.raw = raw
         lines, attrs = [], []
         cur = set()
@@ -106,7 +118,7 @@ class Screen:
 
 
 def sgr(cur, params):
-    ps = [p for p in re.split('[;:]', params)] if params else ['0']
+    ps = re.split('[;:]', params) if params else ['0']
     i = 0
     while i < len(ps):
         p = int(ps[i]) if ps[i].isdigit() else 0
@@ -126,10 +138,6 @@ def sgr(cur, params):
         elif p in (38, 48, 58) and i + 1 < len(ps):
             i += 2 if ps[i + 1] == '5' else 4
         i += 1
-
-
-def lines_of(text):
-    return text.split('\n')
 
 
 # --- the connection table ---------------------------------------------------------------
@@ -442,7 +450,7 @@ def check(name, args, scr):
             if not row_matches(sel[0], m):
                 raise Fail('selected row %s does not match %s' % (show_rows({'rows': sel}),
                                                                     ' '.join(args)))
-            return '\t'.join(sel[0][c] for c in ('Proto', 'Local', 'Remote', 'App'))
+            return '\t'.join(sel[0].get(c, '') for c in ('Proto', 'Local', 'Remote', 'App'))
         if name == 'only':
             if not t['rows']:
                 raise Fail('no rows shown')
@@ -547,41 +555,66 @@ def check(name, args, scr):
 class Tmux:
     """A control-mode client (tmux -C) of our server: commands without a tmux
     process per command, so polling costs about 2 ms rather than 10 or more. It
-    has no size of its own and leaves the window's alone."""
+    has no size of its own and leaves the window's alone. Every reply is waited
+    for at most @timeout seconds."""
 
-    def __init__(self, sock, target):
-        self.p = subprocess.Popen(['tmux', '-L', sock, '-C', 'attach', '-t', target],
-                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-                                  encoding='utf-8', errors='replace', bufsize=1)
-        self.block()			# attach-session's own reply
-        self.cmd('refresh-client -f no-output')
+    def __init__(self, sock, target, timeout=5.0):
+        # Rarely (about one attach in a few hundred here, tmux 3.3a), a new
+        # control client gets no reply at all to its first command: try again.
+        for attempt in range(3):
+            self.timeout = timeout if attempt == 2 else 2.0
+            self.buf = b''
+            self.p = subprocess.Popen(['tmux', '-L', sock, '-C', 'attach', '-t', target],
+                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+            try:
+                self.block('attach-session')	# its own reply
+                self.cmd('refresh-client -f no-output')
+                self.timeout = timeout
+                return
+            except Fail:
+                self.close()
+                if attempt == 2:
+                    raise
 
-    def block(self):
+    def line(self, what, deadline):
+        while b'\n' not in self.buf:
+            left = deadline - time.monotonic()
+            r = select.select([self.p.stdout], [], [], max(left, 0))[0] if left > 0 else []
+            if not r:
+                raise Fail('tmux control client: no reply to %s in %.0f s (last: %r)' % (
+                    what, self.timeout, self.buf[-200:]))
+            d = os.read(self.p.stdout.fileno(), 65536)
+            if not d:
+                raise Fail('tmux control client: the server went away (%s)' % what)
+            self.buf += d
+        line, self.buf = self.buf.split(b'\n', 1)
+        return line.decode('utf-8', 'replace')
+
+    def block(self, what):
+        deadline = time.monotonic() + self.timeout
         out = []
+        while not self.line(what, deadline).startswith('%begin'):
+            pass
         while True:
-            line = self.p.stdout.readline()
-            if not line:
-                raise Fail('tmux control client: the server went away')
-            if line.startswith('%begin'):
-                break
-        while True:
-            line = self.p.stdout.readline()
-            if not line:
-                raise Fail('tmux control client: the server went away')
-            if line.startswith('%end') or line.startswith('%error'):
-                if line.startswith('%error'):
-                    raise Fail('tmux: %s' % ' '.join(out))
+            line = self.line(what, deadline)
+            if line.startswith('%end'):
                 return out
-            out.append(line.rstrip('\n'))
+            if line.startswith('%error'):
+                raise Fail('tmux %s: %s' % (what, ' '.join(out)))
+            out.append(line)
 
     def cmd(self, c):
-        self.p.stdin.write(c + '\n')
+        self.p.stdin.write(c.encode() + b'\n')
         self.p.stdin.flush()
-        return self.block()
+        return self.block(c)
 
     def close(self):
-        self.p.stdin.close()
-        self.p.wait()
+        try:
+            self.p.stdin.close()
+            self.p.wait(timeout=2)
+        except (OSError, subprocess.TimeoutExpired):
+            self.p.kill()
+            self.p.wait()
 
 
 def latency(sock, target, key, name, args, timeout=5.0):
@@ -615,8 +648,10 @@ def latency(sock, target, key, name, args, timeout=5.0):
 def wait(sock, target, seconds, out, name, args):
     """Poll the pane every 50 ms until check @name holds or @seconds pass; the last
     capture is left in the file @out. The check's last word."""
-    tm = Tmux(sock, target)
+    raw = ''
+    tm = None
     try:
+        tm = Tmux(sock, target)
         t0 = time.monotonic()
         while True:
             raw = '\n'.join(tm.cmd('capture-pane -p -e -t %s' % target))
@@ -627,8 +662,11 @@ def wait(sock, target, seconds, out, name, args):
             if time.monotonic() - t0 >= seconds:
                 return False, why
             time.sleep(0.05)
+    except Fail as e:
+        return False, str(e)
     finally:
-        tm.close()
+        if tm:
+            tm.close()
         with open(out, 'w', encoding='utf-8') as f:
             f.write(raw + '\n')
 
