@@ -155,7 +155,7 @@ check-dpi: $(B)/xdptop
 check-proc: $(B)/xdptop
 	XDPTOP=$(B)/xdptop bash tests/proc/run.sh
 
-# The screen driven through tmux (not yet part of make test: issue 6 is open).
+# The screen driven through tmux.
 check-ui: $(B)/xdptop
 	XDPTOP=$(B)/xdptop bash tests/ui/run.sh
 

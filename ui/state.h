@@ -61,6 +61,9 @@ struct xdt_ui {
 	/* The filter in force, and the '/' prompt being edited. */
 	char filter_text[XDT_UI_FILTER_MAX];
 	struct xdt_filter filter;
+	/* The filter in force when the prompt opened: Enter on a bad one goes back to it. */
+	struct xdt_filter filter_before;
+	char filter_text_before[XDT_UI_FILTER_MAX];
 	int prompt;
 	char prompt_text[XDT_UI_FILTER_MAX];
 	const char *prompt_why;		/* why the text typed is not in force */

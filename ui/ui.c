@@ -331,8 +331,12 @@ static void prompt_key(struct xdt_ui *u, int ch)
 	case '\r':
 	case KEY_ENTER:
 		u->prompt = 0;
-		if (u->prompt_why)
+		if (u->prompt_why) {
+			/* The prefixes applied while typing go: the old filter is back. */
+			u->filter = u->filter_before;
+			memcpy(u->filter_text, u->filter_text_before, sizeof(u->filter_text));
 			xdt_ui_say(u, "filter not changed: %s", u->prompt_why);
+		}
 		return;
 	case KEY_BACKSPACE:
 	case 127:
@@ -489,6 +493,8 @@ static int key(struct xdt_ui *u, int ch)
 		break;
 	case '/':
 		u->prompt = 1;
+		u->filter_before = u->filter;
+		memcpy(u->filter_text_before, u->filter_text, sizeof(u->filter_text_before));
 		snprintf(u->prompt_text, sizeof(u->prompt_text), "%s", u->filter_text);
 		u->prompt_why = NULL;
 		break;

@@ -170,6 +170,9 @@ static int print_table(struct app *a, const struct xdt_capture_stats *cs)
 
 	if (!a->ui)
 		return xdt_json_table(stdout, a->e, cs) == 0 && output_ok() ? 0 : -EIO;
+	/* The screen is closing: nobody would see another snapshot. */
+	if (stop_signal)
+		return 0;
 	if (cs) {
 		a->vinfo.backend = cs->backend;
 		a->vinfo.xdp_mode = cs->kernel ? cs->xdp_mode : NULL;

@@ -100,7 +100,8 @@ ui_servers >"$LOG" 2>&1 ||
 # --- helpers ------------------------------------------------------------------
 
 # expect NAME TAG SECONDS CHECK ARGS...: PASS NAME once the check holds on TAG's
-# pane (polled every 100 ms), else FAIL with the check's last word and the screen.
+# pane (polled every 50 ms, at most SECONDS), else FAIL with the check's last
+# word and the screen.
 expect() {
 	local name=$1 tag=$2 secs=$3
 	shift 3
@@ -274,7 +275,7 @@ fi
 
 # A smaller terminal: the least important columns go, nothing wraps; and back.
 "${TMUX_CMD[@]}" resize-window -t main -x 80 -y 24
-expect resize-80x24 main 3 columns Proto,Remote,App,Process,Down,Up 80
+expect resize-80x24 main 3 columns fit 80
 "${TMUX_CMD[@]}" resize-window -t main -x 160 -y 45
 expect resize-160x45 main 3 columns Proto,Local,Remote,State,Service,App,Process,CC,Down,Up,Total 160
 

@@ -26,6 +26,7 @@ Checks:
                       every adjacent pair of rows is in that order (ui/sort.c)
   marks KEY DIR       the header marks only
   columns A,B,.. W    the table's columns are exactly these; no line wider than W
+  columns fit W       some columns dropped, Remote, Down and Up kept; none wider
   selected COL=RE...  the row in reverse video matches; prints its proto, local,
                       remote and app (tab-separated)
   selected-not LOCAL  the selected row's Local is not LOCAL (the cursor moved)
@@ -71,6 +72,10 @@ UNITS = {'B': 1, 'KB': 1e3, 'MB': 1e6, 'GB': 1e9, 'TB': 1e12, 'PB': 1e15}
 
 class Fail(Exception):
     pass
+
+
+class ControlFail(Fail):
+    """The tmux control client, not the screen."""
 
 
 SGR = re.compile(r'\x1b\[([0-9;:]*)m')
@@ -476,10 +481,13 @@ def check(name, args, scr):
         if at != [int(args[0])]:
             raise Fail('the selected row is %s, expected row %s' % (at, args[0]))
         return 'row %s selected' % args[0]
-    if name == 'columns':	# the table's columns are exactly ARG (comma-separated)
-        t = table(scr)
+    if name == 'columns':	# the table's columns are exactly ARG (comma-separated), or
+        t = table(scr)		# with ARG "fit", at least Remote, Down and Up
         got = [c[0] for c in t['cols']]
-        if got != args[0].split(','):
+        if args[0] == 'fit':
+            if not {'Remote', 'Down', 'Up'} <= set(got) or len(got) == len(TITLES):
+                raise Fail('columns %s at %s columns' % (','.join(got), args[1]))
+        elif got != args[0].split(','):
             raise Fail('columns %s, expected %s' % (','.join(got), args[0]))
         wide = [i + 1 for i, l in enumerate(scr.lines) if len(l.rstrip()) > int(args[1])]
         if wide:
@@ -581,11 +589,11 @@ class Tmux:
             left = deadline - time.monotonic()
             r = select.select([self.p.stdout], [], [], max(left, 0))[0] if left > 0 else []
             if not r:
-                raise Fail('tmux control client: no reply to %s in %.0f s (last: %r)' % (
+                raise ControlFail('tmux control client: no reply to %s in %.0f s (last: %r)' % (
                     what, self.timeout, self.buf[-200:]))
             d = os.read(self.p.stdout.fileno(), 65536)
             if not d:
-                raise Fail('tmux control client: the server went away (%s)' % what)
+                raise ControlFail('tmux control client: the server went away (%s)' % what)
             self.buf += d
         line, self.buf = self.buf.split(b'\n', 1)
         return line.decode('utf-8', 'replace')
@@ -617,75 +625,95 @@ class Tmux:
             self.p.wait()
 
 
+class Pane:
+    """One pane, through a control client that is replaced once if it stops
+    answering."""
+
+    def __init__(self, sock, target):
+        self.sock, self.target = sock, target
+        self.tm = Tmux(sock, target)
+
+    def cmd(self, c):
+        try:
+            return self.tm.cmd(c)
+        except ControlFail:
+            self.tm.close()
+            self.tm = Tmux(self.sock, self.target)
+            return self.tm.cmd(c)
+
+    def raw(self):
+        return '\n'.join(self.cmd('capture-pane -p -e -t %s' % self.target))
+
+    def screen(self):
+        return Screen(self.raw())
+
+    def close(self):
+        self.tm.close()
+
+
+def holds(name, args, scr):
+    """(True, word) or (False, why) for check @name on @scr."""
+    try:
+        return True, check(name, args, scr)
+    except Fail as e:
+        return False, str(e)
+
+
 def latency(sock, target, key, name, args, timeout=5.0):
     """Send @key, poll the pane every 10 ms until check @name holds: ms from the
     send to the first capture that shows it."""
-    tm = Tmux(sock, target)
+    pane = Pane(sock, target)
     try:
-        def cap():
-            return Screen('\n'.join(tm.cmd('capture-pane -p -e -t %s' % target)))
-        try:
-            check(name, args, cap())
-        except Fail:
-            pass
-        else:
+        if holds(name, args, pane.screen())[0]:
             raise Fail('the screen shows that already, before the key')
         t0 = time.monotonic()
-        tm.cmd('send-keys -t %s %s' % (target, key))
-        last = ''
-        while time.monotonic() - t0 < timeout:
-            try:
-                check(name, args, cap())
+        pane.cmd('send-keys -t %s %s' % (target, key))
+        while True:
+            ok, why = holds(name, args, pane.screen())
+            if ok:
                 return (time.monotonic() - t0) * 1000.0
-            except Fail as e:
-                last = str(e)
+            if time.monotonic() - t0 >= timeout:
+                raise Fail('no change %.0f s after the key: %s' % (timeout, why))
             time.sleep(0.01)
-        raise Fail('no change %.0f s after the key: %s' % (timeout, last))
     finally:
-        tm.close()
+        pane.close()
 
 
 def wait(sock, target, seconds, out, name, args):
     """Poll the pane every 50 ms until check @name holds or @seconds pass; the last
     capture is left in the file @out. The check's last word."""
     raw = ''
-    tm = None
+    pane = None
     try:
-        tm = Tmux(sock, target)
+        pane = Pane(sock, target)
         t0 = time.monotonic()
         while True:
-            raw = '\n'.join(tm.cmd('capture-pane -p -e -t %s' % target))
-            try:
-                return True, check(name, args, Screen(raw))
-            except Fail as e:
-                why = str(e)
-            if time.monotonic() - t0 >= seconds:
-                return False, why
+            raw = pane.raw()
+            ok, why = holds(name, args, Screen(raw))
+            if ok or time.monotonic() - t0 >= seconds:
+                return ok, why
             time.sleep(0.05)
     except Fail as e:
         return False, str(e)
     finally:
-        if tm:
-            tm.close()
+        if pane:
+            pane.close()
         with open(out, 'w', encoding='utf-8') as f:
             f.write(raw + '\n')
 
 
 def ages(sock, target, seconds):
     """The status line's snapshot age every 100 ms for @seconds, in ms."""
-    tm = Tmux(sock, target)
+    pane = Pane(sock, target)
     out = []
     try:
         t0 = time.monotonic()
         while time.monotonic() - t0 < seconds:
-            scr = Screen('\n'.join(tm.cmd('capture-pane -p -e -t %s' % target)))
-            try:
-                out.append(check('age', [], scr))
-            except Fail:
-                out.append('?')
+            ok, why = holds('age', [], pane.screen())
+            out.append(why if ok else '?')
             time.sleep(0.1)
     finally:
-        tm.close()
+        pane.close()
     return out
 
 
