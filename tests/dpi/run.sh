@@ -56,6 +56,8 @@ ORACLE=$HERE/oracle_dpi.py
 SUITE=dpi
 # shellcheck source=SCRIPTDIR/../lib/suite.sh
 . "$ROOT/tests/lib/suite.sh"
+# shellcheck source=SCRIPTDIR/../lib/sshd.sh
+. "$ROOT/tests/lib/sshd.sh"
 START=$SECONDS
 # Loud: also on stderr, so that it shows even when stdout is only counted.
 skip_loud() {
@@ -214,32 +216,10 @@ start_dnsmasq() {
 	xdt_wait 10 xdt_listening "$NS" u "$port"
 }
 
-# sshd runs in a private mount namespace with a tmpfs on /run (it wants the
-# privilege separation directory /run/sshd) and, if the system has no "sshd"
-# user yet (package not configured), a passwd file that has one.
+# sshd (tests/lib/sshd.sh) on :2222 of the server's addresses.
 start_sshd() {
-	ssh-keygen -q -t ed25519 -N '' -f "$T/ssh_host_key" </dev/null || return 1
-	cat >"$T/sshd_config" <<-EOF
-		Port 2222
-		ListenAddress $S4
-		ListenAddress $S6
-		HostKey $T/ssh_host_key
-		PidFile none
-		UsePAM no
-		StrictModes no
-		PasswordAuthentication no
-		KbdInteractiveAuthentication no
-		AuthorizedKeysFile none
-		LogLevel ERROR
-	EOF
-	local fixpw=""
-	if ! getent passwd sshd >/dev/null; then
-		{ cat /etc/passwd; echo "sshd:x:65500:65534:xdt-dpi privsep:/run/sshd:/usr/sbin/nologin"; } \
-			>"$T/passwd" && fixpw="mount --bind $T/passwd /etc/passwd &&"
-	fi
-	xdt_bg "$NS" sshd unshare -m --propagation private sh -c \
-		"mount -t tmpfs -o mode=0755 xdt-dpi /run && mkdir -m 0755 /run/sshd && $fixpw
-		 exec $SSHD -D -e -f $T/sshd_config -h $T/ssh_host_key"
+	xdt_sshd_prepare "$T" 2222 "$S4" "$S6" || return 1
+	xdt_bg "$NS" sshd "${XDT_SSHD_CMD[@]}"
 	xdt_wait 10 xdt_listening "$NS" t 2222
 }
 

@@ -91,6 +91,8 @@ CHECK=$HERE/check_proc.py
 SUITE=proc
 # shellcheck source=SCRIPTDIR/../lib/suite.sh
 . "$ROOT/tests/lib/suite.sh"
+# shellcheck source=SCRIPTDIR/../lib/sshd.sh
+. "$ROOT/tests/lib/sshd.sh"
 START=$SECONDS
 skip_all() {
 	echo "SKIP proc: $1"
@@ -231,33 +233,11 @@ start_dnsmasq() {
 	started dnsmasq dnsmasq u $P_DNS && started dnsmasq dnsmasq t $P_DNS
 }
 
-# sshd in a private mount namespace with a tmpfs on /run (its privilege
-# separation directory) and, if the system has no "sshd" user, a passwd that has
-# one. unshare and sh exec, so $! ends up being sshd's pid.
+# sshd (tests/lib/sshd.sh); it execs, so $! ends up being sshd's pid.
 start_sshd() {
-	ssh-keygen -q -t ed25519 -N '' -f "$T/ssh_host_key" </dev/null >"$T/keygen.out" 2>&1 ||
+	xdt_sshd_prepare "$T" "$P_SSH" "$S4" "$S6" ||
 		{ fail "setup/sshd: ssh-keygen failed" "$(cat "$T/keygen.out")"; return 1; }
-	cat >"$T/sshd_config" <<-EOF
-		Port $P_SSH
-		ListenAddress $S4
-		ListenAddress $S6
-		HostKey $T/ssh_host_key
-		PidFile none
-		UsePAM no
-		StrictModes no
-		PasswordAuthentication no
-		KbdInteractiveAuthentication no
-		AuthorizedKeysFile none
-		LogLevel ERROR
-	EOF
-	local fixpw=""
-	if ! getent passwd sshd >/dev/null; then
-		{ cat /etc/passwd; echo "sshd:x:65500:65534:xdt-proc privsep:/run/sshd:/usr/sbin/nologin"; } \
-			>"$T/passwd" && fixpw="mount --bind $T/passwd /etc/passwd &&"
-	fi
-	server sshd unshare -m --propagation private sh -c \
-		"mount -t tmpfs -o mode=0755 xdt-proc /run && mkdir -m 0755 /run/sshd && $fixpw
-		 exec $SSHD -D -e -f $T/sshd_config -h $T/ssh_host_key"
+	server sshd "${XDT_SSHD_CMD[@]}"
 	started sshd sshd t $P_SSH
 }
 
