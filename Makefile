@@ -29,7 +29,7 @@ CLANG ?= clang
 BPFTOOL ?= bpftool
 MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null)
 BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -Wall -Iinclude -Ikern -I/usr/include/$(MULTIARCH)
-BPF_PROGS := xdp_flow tc_flow sock_attr
+BPF_PROGS := xdp_flow tc_flow sock_attr egress_lock sock_iter
 BPF_SKELS := $(patsubst %,$(B)/kern/%.skel.h,$(BPF_PROGS))
 # Keep the objects the skeletons embed: they are what bpftool and tests inspect.
 .SECONDARY: $(patsubst %,$(B)/kern/%.bpf.o,$(BPF_PROGS))
@@ -41,9 +41,10 @@ UI_CORE_SRCS := $(wildcard ui/filter.c ui/sort.c ui/fmt.c ui/jsonview.c ui/rowse
 CORE_SRCS := user/pkt/parse.c user/pkt/frag.c user/flow/table.c user/flow/tcp.c \
 	user/engine.c user/export/json.c user/util/log.c user/util/hash.c user/cli.c \
 	user/capture/iface.c $(wildcard user/dpi/*.c) $(wildcard user/proc/*.c) \
-	$(wildcard user/view/*.c) $(UI_CORE_SRCS)
+	$(wildcard user/view/*.c) $(UI_CORE_SRCS) user/sandbox/resolv.c
 APP_SRCS := user/main.c user/capture/pcap.c user/capture/kflow.c user/capture/xsk.c loader/loader.c \
-	loader/probe.c loader/attr.c $(filter-out $(UI_CORE_SRCS),$(wildcard ui/*.c))
+	loader/probe.c loader/attr.c loader/egress.c loader/sockiter.c \
+	$(filter-out user/sandbox/resolv.c,$(wildcard user/sandbox/*.c)) $(filter-out $(UI_CORE_SRCS),$(wildcard ui/*.c))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 HDRS := $(wildcard include/xdptop/*.h user/*.h user/*/*.h loader/*.h ui/*.h)
 BPF_HDRS := $(wildcard include/xdptop/*.h kern/lib/*.h)
@@ -99,6 +100,10 @@ $(B)/obj/loader/%.o $(B)/asan/obj/loader/%.o: CPPFLAGS_ALL += -I$(B)/kern
 $(B)/obj/loader/%.o $(B)/asan/obj/loader/%.o: WARN += -Wno-cast-qual
 $(B)/obj/loader/loader.o $(B)/asan/obj/loader/loader.o: $(BPF_SKELS)
 $(B)/obj/loader/attr.o $(B)/asan/obj/loader/attr.o: $(BPF_SKELS)
+$(B)/obj/loader/egress.o $(B)/asan/obj/loader/egress.o: $(BPF_SKELS)
+$(B)/obj/loader/sockiter.o $(B)/asan/obj/loader/sockiter.o: $(BPF_SKELS)
+# Only the sandbox includes libseccomp and libcap.
+$(B)/obj/user/sandbox/%.o $(B)/asan/obj/user/sandbox/%.o: CPPFLAGS_ALL += $(SECCOMP_CFLAGS) $(CAP_CFLAGS)
 
 $(B)/tests/obj/%.o: %.c $(HDRS) $(B)/config.mk
 	@mkdir -p $(dir $@)
@@ -118,7 +123,7 @@ $(B)/asan/libxdt-core.a: $(call obj,asan/,$(CORE_SRCS))
 	$(AR) rcs $@ $^
 
 CORE_LIBS = $(CRYPTO_LIBS) -lm -pthread
-APP_LIBS = $(PCAP_LIBS) $(BPF_LIBS) $(CURSES_LIBS) $(CORE_LIBS)
+APP_LIBS = $(PCAP_LIBS) $(BPF_LIBS) $(CURSES_LIBS) $(SECCOMP_LIBS) $(CAP_LIBS) $(CORE_LIBS)
 
 $(B)/xdptop: $(call obj,,$(APP_SRCS)) $(B)/libxdt-core.a
 	$(CC) $(CFLAGS) -o $@ $^ $(APP_LIBS)

@@ -97,6 +97,33 @@ int main(void)
 }
 C
 
+# libseccomp and libcap: the sandbox (user/sandbox/).
+SECCOMP_CFLAGS=$(pc --cflags libseccomp || true)
+SECCOMP_LIBS=$(pc --libs libseccomp || echo -lseccomp)
+compiles seccomp "$SECCOMP_CFLAGS" "$SECCOMP_LIBS" <<'C' || fail "libseccomp 2.5 or later not found (libseccomp-dev)"
+#include <seccomp.h>
+int main(void)
+{
+	scmp_filter_ctx c = seccomp_init(SCMP_ACT_ERRNO(1));
+	int rc = seccomp_attr_set(c, SCMP_FLTATR_CTL_TSYNC, 1) +
+		 seccomp_rule_add(c, SCMP_ACT_ALLOW, SCMP_SYS(read), 1, SCMP_A0(SCMP_CMP_NE, 3));
+	seccomp_release(c);
+	return rc;
+}
+C
+CAP_CFLAGS=$(pc --cflags libcap || true)
+CAP_LIBS=$(pc --libs libcap || echo -lcap)
+compiles libcap "$CAP_CFLAGS" "$CAP_LIBS" <<'C' || fail "libcap 2.25 or later not found (libcap-dev)"
+#include <sys/capability.h>
+int main(void)
+{
+	cap_t c = cap_init();
+	int rc = cap_set_proc(c) + cap_drop_bound(CAP_NET_RAW) + (int)cap_get_bound(CAP_BPF);
+	cap_free(c);
+	return rc + cap_reset_ambient();
+}
+C
+
 CRITERION_CFLAGS=$(pc --cflags criterion || true)
 CRITERION_LIBS=$(pc --libs criterion || echo -lcriterion)
 HAVE_CRITERION=0
@@ -119,10 +146,14 @@ CURSES_CFLAGS := $CURSES_CFLAGS
 CURSES_LIBS := $CURSES_LIBS
 CRYPTO_CFLAGS := $CRYPTO_CFLAGS
 CRYPTO_LIBS := $CRYPTO_LIBS
+SECCOMP_CFLAGS := $SECCOMP_CFLAGS
+SECCOMP_LIBS := $SECCOMP_LIBS
+CAP_CFLAGS := $CAP_CFLAGS
+CAP_LIBS := $CAP_LIBS
 CRITERION_CFLAGS := $CRITERION_CFLAGS
 CRITERION_LIBS := $CRITERION_LIBS
 HAVE_CRITERION := $HAVE_CRITERION
 HAVE_SANITIZERS := $HAVE_SANITIZERS
 EOF2
-echo "configure: libpcap ok, libbpf+libxdp ok, libcrypto ok, ncursesw ok, criterion $([ $HAVE_CRITERION = 1 ] && echo ok || echo missing)," \
+echo "configure: libpcap ok, libbpf+libxdp ok, libcrypto ok, ncursesw ok, libseccomp ok, libcap ok, criterion $([ $HAVE_CRITERION = 1 ] && echo ok || echo missing)," \
 	"sanitizers $([ $HAVE_SANITIZERS = 1 ] && echo ok || echo missing)"

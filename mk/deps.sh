@@ -5,14 +5,14 @@
 # and says what. Debian 12 (apt-get); other systems get the list to install by hand.
 set -eu
 
-# Build: compiler, libraries, clang + bpftool for the kernel programs, clang's
-# runtimes for libFuzzer. Test: criterion, the oracle (tshark) and the peers of the
+# Build: compiler, libraries (libseccomp and libcap for the sandbox), clang + bpftool
+# for the kernel programs, clang's runtimes for libFuzzer. Test: criterion, the oracle (tshark) and the peers of the
 # end-to-end tests (tcpdump, curl, dig, dnsmasq, ping, python3 for http.server;
 # capinfos and mergecap come with tshark; ethtool turns offloads off), and the real
 # clients and servers of the DPI tests (openssl, ssh/sshd, nginx, ngtcp2's gtlsclient
 # and gtlsserver) with tcpreplay to replay their captures live; nc for the process
 # attribution test; tmux drives the screen in its test.
-PKGS="build-essential pkg-config libpcap-dev libssl-dev libncurses-dev clang llvm libclang-rt-dev libbpf-dev libxdp-dev
+PKGS="build-essential pkg-config libpcap-dev libssl-dev libncurses-dev libseccomp-dev libcap-dev clang llvm libclang-rt-dev libbpf-dev libxdp-dev
 bpftool libelf-dev zlib1g-dev
 libcriterion-dev tshark tcpdump curl bind9-dnsutils dnsmasq-base iputils-ping iproute2
 python3 coreutils ethtool openssl openssh-client openssh-server nginx ngtcp2-client

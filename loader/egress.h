@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The UDP-egress lock: xdptop in a cgroup v2 leaf of its own, with cgroup
+ * sock_create, connect4/6 and sendmsg4/6 programs (kern/egress_lock.bpf.c) that
+ * let its sockets reach port 53 of the configured resolvers and nothing else.
+ * Landlock cannot do this (it has no UDP rules); seccomp cannot see addresses.
+ *
+ * Two steps, because a socket belongs to the cgroup it was created in:
+ *  1. xdt_egress_join(), first thing in main(), before any socket exists: make
+ *     <cgroup2>/<our cgroup>/xdptop.<pid>, fork the reaper, move in.
+ *  2. xdt_egress_lock(), at lock-down: load and attach the programs (bpf_links
+ *     on the leaf; they go when xdptop's last fd does).
+ * The reaper is a child that stays in the original cgroup, drops every privilege
+ * it does not need, waits for xdptop to exit (however it exits) and removes the
+ * leaf, so no cgroup is left behind. A leaf left by an older, killed xdptop whose
+ * reaper died too is removed by the next xdt_egress_join() (empty xdptop.* leaves
+ * beside ours).
+ */
+#ifndef XDT_LOADER_EGRESS_H
+#define XDT_LOADER_EGRESS_H
+
+#include <stddef.h>
+
+#include "sandbox/resolv.h"
+
+struct xdt_egress;
+
+/*
+ * Step 1. @mounts is normally "/proc/self/mounts", @self_cgroup
+ * "/proc/self/cgroup". NULL with a message in @err (what failed, why) when there
+ * is no cgroup v2 hierarchy, no permission, etc.; the caller goes on without the
+ * lock.
+ */
+struct xdt_egress *xdt_egress_join(const char *mounts, const char *self_cgroup, char *err,
+				   size_t errlen);
+
+/*
+ * Step 2. Allow TCP and UDP to port 53 of the addresses in @r (none if
+ * @allow_dns is 0: every connect and send of a TCP or UDP socket fails with
+ * EPERM); IPv4-mapped IPv6 destinations are judged by their IPv4 address. Sockets
+ * other than TCP and UDP (raw, ICMP, SCTP, ...) of the inet families cannot be
+ * created in the leaf. 0, or -errno with a message in @err.
+ */
+int xdt_egress_lock(struct xdt_egress *g, const struct xdt_resolvers *r, int allow_dns,
+		    char *err, size_t errlen);
+
+/* The leaf's path, e.g. "/sys/fs/cgroup/unified/user.slice/xdptop.1234". */
+const char *xdt_egress_leaf(const struct xdt_egress *g);
+
+/* Detach and free (the reaper removes the leaf once this process has exited). */
+void xdt_egress_close(struct xdt_egress *g);
+
+#endif
