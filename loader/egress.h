@@ -47,7 +47,11 @@ int xdt_egress_lock(struct xdt_egress *g, const struct xdt_resolvers *r, int all
 /* The leaf's path, e.g. "/sys/fs/cgroup/unified/user.slice/xdptop.1234". */
 const char *xdt_egress_leaf(const struct xdt_egress *g);
 
-/* Detach and free (the reaper removes the leaf once this process has exited). */
+/*
+ * Detach and free; NULL is fine. The leaf stays (this process is still in it),
+ * and so does the pipe to the reaper, which removes the leaf once this process
+ * and everything it forked have exited.
+ */
 void xdt_egress_close(struct xdt_egress *g);
 
 #endif

@@ -26,8 +26,10 @@ struct xdt_resolvers {
 /*
  * Parse @path. 0, or -errno if it cannot be read (then @r holds the default, as
  * glibc would use it). Lines "nameserver ADDR" (IPv4, or IPv6 with an optional
- * "%scope"), comments ('#', ';'), other keywords ignored; at most XDT_RESOLV_MAX
- * kept, in file order, duplicates once. None usable: 127.0.0.1 and ::1, defaulted 1.
+ * "%scope"), comments ('#', ';'), other keywords ignored; like glibc, only lines
+ * that start in column 0 count. The servers of the first XDT_RESOLV_MAX usable
+ * lines are kept, in file order, a duplicate once (it still takes one of glibc's
+ * slots). None usable: 127.0.0.1 and ::1, defaulted 1.
  */
 int xdt_resolv_parse(const char *path, struct xdt_resolvers *r);
 
