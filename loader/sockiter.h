@@ -7,7 +7,12 @@
  * sandboxed: Landlock denies ptrace-mode access to processes outside its domain,
  * so readlink(/proc/PID/fd/N) fails (EACCES) for every other process, while an
  * iterator attached before lock-down can still be run (BPF_ITER_CREATE on the
- * link, no capability needed).
+ * link, no capability needed: tests/bpf/test_sockiter.c checks it, also with
+ * kernel.unprivileged_bpf_disabled set). A seccomp filter must let through
+ * bpf(BPF_ITER_CREATE), read() and close().
+ *
+ * Process ids are those of the pid namespace of the process that walks, which
+ * sees only the processes of that namespace: the same numbers as its /proc.
  */
 #ifndef XDT_LOADER_SOCKITER_H
 #define XDT_LOADER_SOCKITER_H
@@ -21,9 +26,14 @@ struct xdt_sockiter;
 struct xdt_sockiter *xdt_sockiter_open(char *err, size_t errlen);
 
 /*
- * Run it once: @cb gets each (socket inode, tgid) pair, thread-group leaders'
- * file tables only (threads sharing them are skipped), in ascending tgid order.
- * @cb returns 0 to go on or -errno to stop (returned). 0 or -errno.
+ * Run it once: @cb gets each (socket inode, tgid) pair, one per open socket
+ * descriptor (a socket in two descriptors or two processes comes twice), in
+ * ascending tgid order. Each file table is walked once: threads sharing their
+ * leader's are skipped. A thread that unshared its table (CLONE_FILES) is
+ * walked at its thread id, with its tgid, so that one process can come out of
+ * order. @cb returns 0 to go on or -errno to stop (returned). 0 or -errno;
+ * -EBADMSG if the kernel's output ended inside a record.
+ * Allocates nothing; not for two threads at once on the same @it.
  */
 int xdt_sockiter_walk(struct xdt_sockiter *it,
 		      int (*cb)(uint32_t inode, int32_t tgid, void *ctx), void *ctx);

@@ -416,8 +416,43 @@ static void snap_owners(struct xdt_proc_snapshot *s, const char *root)
 	closedir(proc);
 }
 
+/* An owner the walker reports: the first pid for a socket keeps it. */
+static int snap_owner_take(uint32_t inode, int32_t pid, void *ctx)
+{
+	struct xdt_proc_snapshot *s = ctx;
+	struct snap_sock *k;
+
+	if (pid <= 0)
+		return 0;
+	k = by_inode(s, inode);
+	if (k && !k->pid)
+		k->pid = pid;
+	return 0;
+}
+
+static void snap_owners_walk(struct xdt_proc_snapshot *s, const char *root,
+			     xdt_proc_owner_walk walk, void *walk_ctx)
+{
+	size_t i;
+	int e;
+
+	if (!walk) {
+		snap_owners(s, root);
+		return;
+	}
+	e = walk(snap_owner_take, s, walk_ctx);
+	if (!e)
+		return;
+	/* Half a walk is not "the first pid in order": start over from /proc. */
+	xdt_dbg("listing socket owners failed (%s); scanning /proc under %s instead, which "
+		"may see only xdptop's own processes", strerror(e < 0 ? -e : e), root);
+	for (i = 0; i < s->n; i++)
+		s->socks[i].pid = 0;
+	snap_owners(s, root);
+}
+
 static struct xdt_proc_snapshot *snap_finish(struct xdt_proc_snapshot *s, const char *root,
-					     int *err)
+					     xdt_proc_owner_walk walk, void *walk_ctx, int *err)
 {
 	int e = snap_index(s);
 
@@ -430,7 +465,7 @@ static struct xdt_proc_snapshot *snap_finish(struct xdt_proc_snapshot *s, const 
 	if (s->truncated)
 		xdt_warn("more than %d sockets: the rest are left without a process",
 			 XDT_PROC_SNAPSHOT_MAX);
-	snap_owners(s, root);
+	snap_owners_walk(s, root, walk, walk_ctx);
 	*err = 0;
 	return s;
 }
@@ -447,7 +482,8 @@ static struct xdt_proc_snapshot *snap_alloc(int *err)
 	return s;
 }
 
-struct xdt_proc_snapshot *xdt_proc_snapshot_new(const char *root, int *err)
+struct xdt_proc_snapshot *xdt_proc_snapshot_new_walk(const char *root, xdt_proc_owner_walk walk,
+						     void *walk_ctx, int *err)
 {
 	struct xdt_proc_snapshot *s = snap_alloc(err);
 	int e;
@@ -461,12 +497,18 @@ struct xdt_proc_snapshot *xdt_proc_snapshot_new(const char *root, int *err)
 		errno = -e;
 		return NULL;
 	}
-	return snap_finish(s, root, err);
+	return snap_finish(s, root, walk, walk_ctx, err);
 }
 
-struct xdt_proc_snapshot *xdt_proc_snapshot_build(const char *root,
-						  const struct xdt_diag_sock *socks, size_t n,
-						  int *err)
+struct xdt_proc_snapshot *xdt_proc_snapshot_new(const char *root, int *err)
+{
+	return xdt_proc_snapshot_new_walk(root, NULL, NULL, err);
+}
+
+struct xdt_proc_snapshot *xdt_proc_snapshot_build_walk(const char *root,
+						       const struct xdt_diag_sock *socks,
+						       size_t n, xdt_proc_owner_walk walk,
+						       void *walk_ctx, int *err)
 {
 	struct xdt_proc_snapshot *s = snap_alloc(err);
 	size_t i;
@@ -483,7 +525,14 @@ struct xdt_proc_snapshot *xdt_proc_snapshot_build(const char *root,
 			return NULL;
 		}
 	}
-	return snap_finish(s, root, err);
+	return snap_finish(s, root, walk, walk_ctx, err);
+}
+
+struct xdt_proc_snapshot *xdt_proc_snapshot_build(const char *root,
+						  const struct xdt_diag_sock *socks, size_t n,
+						  int *err)
+{
+	return xdt_proc_snapshot_build_walk(root, socks, n, NULL, NULL, err);
 }
 
 void xdt_proc_snapshot_free(struct xdt_proc_snapshot *s)

@@ -4,7 +4,8 @@
  * unavailable and for sockets that existed before xdptop started: a snapshot of
  * every TCP and UDP socket (one NETLINK_SOCK_DIAG dump: addresses, ports, state,
  * uid, inode) joined with the socket inodes each process holds open
- * (<root>/proc/PID/fd/N -> "socket:[INODE]").
+ * (<root>/proc/PID/fd/N -> "socket:[INODE]", or a caller's walker: see
+ * xdt_proc_snapshot_new_walk()).
  *
  * A snapshot is a picture of one moment: a socket opened after it is not in it,
  * and a pid in it may have exited since (check it with xdt_proc_cache_get()).
@@ -73,6 +74,33 @@ struct xdt_proc_snapshot *xdt_proc_snapshot_new(const char *root, int *err);
 struct xdt_proc_snapshot *xdt_proc_snapshot_build(const char *root,
 						  const struct xdt_diag_sock *socks, size_t n,
 						  int *err);
+
+/* Told once per open socket file: 0 to go on, or a -errno that stops the walk. */
+typedef int (*xdt_proc_owner_cb)(uint32_t inode, int32_t pid, void *cbctx);
+
+/*
+ * A source of socket ownership other than the <root>/proc fd scan, for when
+ * that scan cannot see other processes (a Landlock sandbox denies readlink of
+ * their fds): loader/sockiter.c's BPF iterator, behind a function of this type,
+ * keeps this layer free of libbpf. It calls @cb with every (socket inode, pid),
+ * pids in ascending order, and returns 0, @cb's -errno, or its own -errno.
+ */
+typedef int (*xdt_proc_owner_walk)(xdt_proc_owner_cb cb, void *cbctx, void *ctx);
+
+/*
+ * xdt_proc_snapshot_new() and _build() with the owners from @walk (called with
+ * @walk_ctx) instead of the <root>/proc fd scan; @walk NULL is the scan. The
+ * first pid @walk gives a socket keeps it. If @walk fails, what it gave is
+ * dropped and the scan is made instead (logged at debug level): a snapshot
+ * with fewer owners beats none. @root still names the /proc of the scan; the
+ * walker's pids must be in the same pid namespace.
+ */
+struct xdt_proc_snapshot *xdt_proc_snapshot_new_walk(const char *root, xdt_proc_owner_walk walk,
+						     void *walk_ctx, int *err);
+struct xdt_proc_snapshot *xdt_proc_snapshot_build_walk(const char *root,
+						       const struct xdt_diag_sock *socks,
+						       size_t n, xdt_proc_owner_walk walk,
+						       void *walk_ctx, int *err);
 
 void xdt_proc_snapshot_free(struct xdt_proc_snapshot *s);
 
