@@ -11,6 +11,8 @@
 #   kern      xdp and pcap backends live against tshark, 1 GB prefix bound, kill -9
 #   proc      processes of known pids and names (short-lived, long-named, pre-started,
 #             refused) against the process xdptop names for each flow
+#   sandbox   the lock-down proved from inside the running process: escape attempts,
+#             /proc/PID/status, --sandbox-strict, the reaper of the cgroup leaf
 #   ui        the screen driven through tmux over real traffic, and with 110,000 flows
 #   dpi       real clients and servers (TLS, HTTP, DNS, SSH, QUIC) captured; names from
 #             xdptop -r and from the xdp backend (replayed live) against tshark
@@ -79,6 +81,8 @@ script live env XDPTOP="$B/xdptop" bash tests/live/run.sh
 script kern env XDPTOP="$B/xdptop" bash tests/kern/run.sh
 script dpi env XDPTOP="$B/xdptop" bash tests/dpi/run.sh
 script proc env XDPTOP="$B/xdptop" bash tests/proc/run.sh
+script sandbox env XDPTOP="$B/xdptop" XDPTOP_SELFTEST="$B/xdptop-selftest" \
+	bash tests/sandbox/run.sh
 script ui env XDPTOP="$B/xdptop" bash tests/ui/run.sh
 script docs env XDPTOP="$B/xdptop" bash tests/docs/run.sh
 script fuzz env FUZZ_SECONDS=5 bash tests/fuzz/run.sh "$B"

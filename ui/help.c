@@ -91,7 +91,7 @@ void xdt_help_draw_security(struct xdt_ui *u, int y, int h)
 	const struct xdt_snapshot *s = u->snap;
 	chtype title = xdt_term_look(&u->term, XDT_LOOK_TITLE);
 	size_t n, top;
-	char b[160];
+	char b[200];
 
 	if (!s) {
 		put(u, y, h, 0, 0, "waiting for the first snapshot...", A_NORMAL);
@@ -99,7 +99,9 @@ void xdt_help_draw_security(struct xdt_ui *u, int y, int h)
 	}
 	n = s->n_sandbox ? 2 + s->n_sandbox : 3;
 	top = clamp_top(u, n, h);
-	put(u, y, h, top, 0, "Confinement of xdptop itself", title);
+	snprintf(b, sizeof(b), "Confinement of xdptop itself%s%s", s->n_sandbox ? ": " : "",
+		 s->n_sandbox ? s->sandbox_summary : "");
+	put(u, y, h, top, 0, b, title);
 	if (!s->n_sandbox) {
 		put(u, y, h, top, 2, "no confinement layer is in force yet", A_NORMAL);
 		return;

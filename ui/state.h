@@ -47,6 +47,8 @@ struct xdt_ui {
 	struct xdt_term term;
 	struct xdt_snapbox *box;
 	struct xdt_snapshot *snap;	/* our reference, or NULL before the first */
+	unsigned int period;		/* redraw period, ms */
+	int term_up;			/* curses set up: restore the terminal on close */
 	uint64_t now_ns;		/* wall clock of this redraw */
 	enum xdt_tab tab;
 	enum xdt_tab back;		/* where Esc from Details returns */

@@ -522,27 +522,35 @@ static int key(struct xdt_ui *u, int ch)
 	return 0;
 }
 
-int xdt_ui_run(struct xdt_snapbox *box, const struct xdt_ui_opts *o, volatile sig_atomic_t *stop,
-	       char *err, size_t errlen)
+struct xdt_ui *xdt_ui_open(struct xdt_snapbox *box, const struct xdt_ui_opts *o, char *err,
+			  size_t errlen)
 {
-	unsigned int period = o && o->refresh_ms ? o->refresh_ms : 1000;
-	uint64_t last = 0;
-	struct xdt_ui *u;
-	int rc, dirty = 1;
+	struct xdt_ui *u = calloc(1, sizeof(*u));
 
-	u = calloc(1, sizeof(*u));
 	if (!u) {
 		snprintf(err, errlen, "out of memory for the screen");
-		return -ENOMEM;
+		return NULL;
 	}
 	u->box = box;
+	u->period = o && o->refresh_ms ? o->refresh_ms : 1000;
 	xdt_sort_init(&u->sort);
 	xdt_filter_parse("", &u->filter);
 	xdt_rowset_init(&u->rs);
-	rc = xdt_term_init(&u->term, o ? o->no_color : 0, err, errlen);
-	if (rc)
-		goto out;
-	timeout((int)(period < POLL_MS ? period : POLL_MS));
+	if (xdt_term_init(&u->term, o ? o->no_color : 0, err, errlen)) {
+		xdt_rowset_fini(&u->rs);
+		free(u);
+		return NULL;
+	}
+	u->term_up = 1;
+	timeout((int)(u->period < POLL_MS ? u->period : POLL_MS));
+	return u;
+}
+
+void xdt_ui_loop(struct xdt_ui *u, volatile sig_atomic_t *stop)
+{
+	uint64_t last = 0;
+	int dirty = 1;
+
 	while (!(stop && *stop)) {
 		uint64_t now;
 		int ch;
@@ -550,7 +558,7 @@ int xdt_ui_run(struct xdt_snapbox *box, const struct xdt_ui_opts *o, volatile si
 		if (pull(u))
 			dirty = 1;
 		now = clock_ns(CLOCK_MONOTONIC);
-		if (dirty || now - last >= (uint64_t)period * 1000000ULL) {
+		if (dirty || now - last >= (uint64_t)u->period * 1000000ULL) {
 			draw(u);
 			last = now;
 			dirty = 0;
@@ -562,14 +570,19 @@ int xdt_ui_run(struct xdt_snapbox *box, const struct xdt_ui_opts *o, volatile si
 			break;
 		dirty = 1;
 	}
-out:
-	xdt_term_fini(&u->term);
+}
+
+void xdt_ui_close(struct xdt_ui *u)
+{
+	if (!u)
+		return;
+	if (u->term_up)
+		xdt_term_fini(&u->term);
 	if (u->det_have)
-		xdt_snapbox_select(box, NULL);
-	xdt_snapshot_put(box, u->snap);
+		xdt_snapbox_select(u->box, NULL);
+	xdt_snapshot_put(u->box, u->snap);
 	xdt_rowset_fini(&u->rs);
 	free(u->det_text);
 	free(u->pr_lines);
 	free(u);
-	return rc;
 }

@@ -17,19 +17,29 @@ struct xdt_ui_opts {
 	int no_color;			/* NO_COLOR set or --no-color: attributes only */
 };
 
+struct xdt_ui;
+
 /*
- * Run the UI until the user quits or *@stop becomes non-zero (a signal). Reads
- * snapshots from @box; never blocks on anything else: the terminal is polled at
- * least every 100 ms and every refresh_ms. 0 on a clean quit, -errno if the
- * terminal could not be set up (-ENOTTY: not a terminal, unknown TERM), with a
- * message for the user in @err. Restores the terminal on every return path.
+ * Set up the terminal for @box's snapshots: NULL with a message for the user in
+ * @err if it cannot be (not a terminal, unknown TERM). Reads terminfo, so it
+ * comes before the sandbox locks the filesystem.
  *
  * Sets LC_CTYPE from the environment (UTF-8 glyphs when the codeset is UTF-8,
  * ASCII otherwise); other locale categories are left alone. Puts the terminal
  * in raw mode, so Ctrl-C is read as a key (quit) rather than raising SIGINT.
- * Call it from one thread only; curses is not thread-safe.
+ * Call the three functions from one thread only; curses is not thread-safe.
  */
-int xdt_ui_run(struct xdt_snapbox *box, const struct xdt_ui_opts *o, volatile sig_atomic_t *stop,
-	       char *err, size_t errlen);
+struct xdt_ui *xdt_ui_open(struct xdt_snapbox *box, const struct xdt_ui_opts *o, char *err,
+			  size_t errlen);
+
+/*
+ * Run until the user quits or *@stop becomes non-zero (a signal). Never blocks
+ * on anything but the terminal, which is polled at least every 100 ms and every
+ * refresh_ms.
+ */
+void xdt_ui_loop(struct xdt_ui *u, volatile sig_atomic_t *stop);
+
+/* Restore the terminal and free. NULL is fine. */
+void xdt_ui_close(struct xdt_ui *u);
 
 #endif

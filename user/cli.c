@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "sandbox/report.h"
 
 enum {
 	OPT_JSON = 256,
@@ -21,6 +22,10 @@ enum {
 	OPT_NO_DPI,
 	OPT_NO_KERNEL_PROC,
 	OPT_REFRESH,
+	OPT_NO_SANDBOX,
+	OPT_SANDBOX_STRICT,
+	OPT_SELFTEST_ESCAPE,
+	OPT_SELFTEST_UNAVAILABLE,
 };
 
 static const struct option long_opts[] = {
@@ -39,6 +44,13 @@ static const struct option long_opts[] = {
 	{ "no-dpi", no_argument, NULL, OPT_NO_DPI },
 	{ "no-kernel-proc", no_argument, NULL, OPT_NO_KERNEL_PROC },
 	{ "refresh-interval", required_argument, NULL, OPT_REFRESH },
+	{ "no-sandbox", no_argument, NULL, OPT_NO_SANDBOX },
+	{ "sandbox-strict", no_argument, NULL, OPT_SANDBOX_STRICT },
+#ifdef XDT_SELFTEST
+	/* The test build only: tests/sandbox drives the confined process with these. */
+	{ "selftest-escape", required_argument, NULL, OPT_SELFTEST_ESCAPE },
+	{ "selftest-unavailable", required_argument, NULL, OPT_SELFTEST_UNAVAILABLE },
+#endif
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -93,6 +105,13 @@ void xdt_cli_usage(FILE *out)
 	      "Flow table:\n"
 	      "      --max-flows N      keep at most N flows; the least recently seen is\n"
 	      "                         evicted (and printed) when full (default 65536)\n"
+	      "\n"
+	      "Confinement (after start-up xdptop locks itself down; SECURITY.md):\n"
+	      "      --no-sandbox       skip the lock-down: no UDP-egress lock, Landlock,\n"
+	      "                         capability drop or seccomp filter\n"
+	      "      --sandbox-strict   exit (status 1), naming the layer, if any layer of\n"
+	      "                         the lock-down cannot be applied; without it, missing\n"
+	      "                         layers are reported once and in the stats\n"
 	      "\n"
 	      "General:\n"
 	      "  -v, --verbose          debug diagnostics on stderr\n"
@@ -179,6 +198,10 @@ static int check_combination(const struct xdt_opts *o, int set_interval, int set
 {
 	if (o->mirror && o->n_ifnames > 1) {
 		fprintf(err, "xdptop: --mirror takes one -i/--interface\n");
+		return -EINVAL;
+	}
+	if (o->no_sandbox && o->sandbox_strict) {
+		fprintf(err, "xdptop: --no-sandbox and --sandbox-strict exclude each other\n");
 		return -EINVAL;
 	}
 	if (o->read_path && o->n_ifnames) {
@@ -293,6 +316,29 @@ int xdt_cli_parse(int argc, char **argv, struct xdt_opts *o, FILE *err)
 				return -EINVAL;
 			o->refresh_ms = (unsigned int)v;
 			break;
+		case OPT_NO_SANDBOX:
+			o->no_sandbox = 1;
+			break;
+		case OPT_SANDBOX_STRICT:
+			o->sandbox_strict = 1;
+			break;
+		case OPT_SELFTEST_ESCAPE:
+			o->selftest_escape = optarg;
+			break;
+		case OPT_SELFTEST_UNAVAILABLE: {
+			unsigned int l;
+
+			for (l = 0; l < XDT_SB_N; l++)
+				if (!strcmp(optarg, xdt_sb_layer_name((enum xdt_sb_layer)l)))
+					break;
+			if (l == XDT_SB_N) {
+				fprintf(err, "xdptop: --selftest-unavailable: no layer '%s'\n",
+					optarg);
+				return -EINVAL;
+			}
+			o->selftest_unavailable |= 1U << l;
+			break;
+		}
 		case 'v':
 			o->verbosity++;
 			break;

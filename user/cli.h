@@ -38,6 +38,11 @@ struct xdt_opts {
 	int no_dpi;
 	int no_kernel_proc;	/* no cgroup socket hooks: the /proc fallback only */
 	unsigned int refresh_ms;	/* screen redraw period */
+	int no_sandbox;		/* skip the lock-down */
+	int sandbox_strict;	/* a layer that cannot be applied is fatal */
+	/* Test build (XDT_SELFTEST) only; never set otherwise. */
+	const char *selftest_escape;	/* attempts to run on SIGUSR2 (sandbox/selftest.c) */
+	unsigned int selftest_unavailable;	/* layers (1 << enum xdt_sb_layer) to fake as missing */
 	int probe;
 	int mirror;		/* the interface is a SPAN/TAP port: no local traffic */
 	int verbosity;		/* -v adds, -q subtracts */

@@ -29,6 +29,9 @@
 #include "util/log.h"
 #include "../loader/attr.h"
 #include "../loader/loader.h"
+#include "../loader/sockiter.h"
+#include "sandbox/sandbox.h"
+#include "sandbox/selftest.h"
 
 #ifndef XDT_VERSION
 #define XDT_VERSION "unknown"
@@ -39,6 +42,10 @@
 #define OFFLINE_BATCH 4096
 
 static volatile sig_atomic_t stop_signal;
+#ifdef XDT_SELFTEST
+/* Test build: SIGUSR2 asks for the escape attempts (sandbox/selftest.h). */
+static volatile sig_atomic_t selftest_pending;
+#endif
 /* The screen stops on a signal, or when a live capture ends (error, --duration). */
 static volatile sig_atomic_t ui_stop;
 
@@ -56,12 +63,24 @@ struct app {
 	struct xdt_view *view;
 	struct xdt_snapbox *box;
 	struct xdt_view_info vinfo;
+	/* The lock-down, and the socket-owner iterator that works through it. */
+	struct xdt_sandbox *sb;
+	struct xdt_sockiter *it;
+	int capture_fds[XDT_MAX_IFACES];
+	unsigned int n_capture_fds;
+	struct source *src;	/* what the capture thread runs */
 };
 
 #define SNAPSHOT_EVERY_NS (5ULL * 1000000000ULL)
 
 static void on_signal(int sig)
 {
+#ifdef XDT_SELFTEST
+	if (sig == SIGUSR2) {
+		selftest_pending = 1;
+		return;
+	}
+#endif
 	stop_signal = sig;
 	ui_stop = 1;
 }
@@ -74,6 +93,9 @@ static void install_signals(void)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+#ifdef XDT_SELFTEST
+	sigaction(SIGUSR2, &sa, NULL);
+#endif
 	/* A closed stdout shows up as a write error we report, not a silent death. */
 	signal(SIGPIPE, SIG_IGN);
 }
@@ -127,6 +149,12 @@ static void on_dpi_done(const struct xdt_flow *f, void *ctx)
 		xdt_kflow_done(a->kr, &f->key);
 }
 
+/* The snapshot's socket owners from the kernel's task_file iterator (loader/sockiter.h). */
+static int iter_walk(int (*cb)(uint32_t inode, int32_t pid, void *cbctx), void *cbctx, void *ctx)
+{
+	return xdt_sockiter_walk(ctx, cb, cbctx);
+}
+
 /*
  * Flows the kernel hooks did not attribute (sockets older than xdptop, or no
  * hooks) get the owner a snapshot of the sockets names. The snapshot is redone
@@ -140,7 +168,8 @@ static void owners_fallback(struct app *a, int refresh, int force)
 
 	if (refresh && (force || now >= a->snap_next_ns)) {
 		a->snap_next_ns = now + SNAPSHOT_EVERY_NS;
-		s = xdt_proc_snapshot_new("/", &err);
+		s = a->it ? xdt_proc_snapshot_new_walk("/", iter_walk, a->it, &err)
+			  : xdt_proc_snapshot_new("/", &err);
 		if (s) {
 			xdt_proc_snapshot_free(a->snap);
 			a->snap = s;
@@ -163,23 +192,29 @@ static int output_ok(void)
 }
 
 /* The table as JSON lines, or, for the screen, a snapshot published to the UI. */
-static int print_table(struct app *a, const struct xdt_capture_stats *cs)
+static int print_table(struct app *a, const struct xdt_capture_stats *live)
 {
+	struct xdt_capture_stats cs = { 0 };
 	struct xdt_flow_key sel;
 	struct xdt_snapshot *s;
 
+	/* A replay has no capture counters, but the sandbox state is for every run. */
+	if (live)
+		cs = *live;
+	cs.sandbox = xdt_sandbox_report(a->sb);
 	if (!a->ui)
-		return xdt_json_table(stdout, a->e, cs) == 0 && output_ok() ? 0 : -EIO;
+		return xdt_json_table(stdout, a->e, &cs) == 0 && output_ok() ? 0 : -EIO;
 	/* The screen is closing: nobody would see another snapshot. */
 	if (stop_signal)
 		return 0;
-	if (cs) {
-		a->vinfo.backend = cs->backend;
-		a->vinfo.xdp_mode = cs->kernel ? cs->xdp_mode : NULL;
-		a->vinfo.capture_dropped = cs->dropped + cs->if_dropped;
-		a->vinfo.prefix_lost = cs->prefix_lost;
-		a->vinfo.map_full = cs->map_full;
+	if (live) {
+		a->vinfo.backend = cs.backend;
+		a->vinfo.xdp_mode = cs.kernel ? cs.xdp_mode : NULL;
+		a->vinfo.capture_dropped = cs.dropped + cs.if_dropped;
+		a->vinfo.prefix_lost = cs.prefix_lost;
+		a->vinfo.map_full = cs.map_full;
 	}
+	a->vinfo.sandbox = cs.sandbox;
 	/* A replay is shown as of its last packet, live traffic as of now. */
 	s = xdt_view_build(a->view, a->e, &a->vinfo,
 			   xdt_snapbox_selected(a->box, &sel) ? &sel : NULL,
@@ -189,18 +224,13 @@ static int print_table(struct app *a, const struct xdt_capture_stats *cs)
 	return 0;
 }
 
-static int run_offline(const struct xdt_opts *o, struct app *a)
+/* Replay the whole file (opened before lock-down) into the engine, then the table. */
+static int run_file(const struct xdt_opts *o, struct app *a, struct xdt_pcap *c)
 {
 	struct xdt_engine *e = a->e;
 	char err[512];
-	struct xdt_pcap *c;
 	int n, rc = 0;
 
-	c = xdt_pcap_open_offline(o->read_path, err, sizeof(err));
-	if (!c) {
-		xdt_err("%s", err);
-		return 1;
-	}
 	while (!stop_signal) {
 		n = xdt_pcap_dispatch(c, e, OFFLINE_BATCH, err, sizeof(err));
 		if (n < 0) {
@@ -214,7 +244,6 @@ static int run_offline(const struct xdt_opts *o, struct app *a)
 		if (xdt_pcap_eof(c))
 			break;
 	}
-	xdt_pcap_close(c);
 	a->vinfo.backend = "file";
 	if (print_table(a, NULL))
 		rc = 1;
@@ -243,6 +272,13 @@ static int live_loop(const struct xdt_opts *o, const struct live *l)
 	while (!stop_signal) {
 		uint64_t wait_ns;
 
+#ifdef XDT_SELFTEST
+		if (selftest_pending) {
+			selftest_pending = 0;
+			xdt_selftest_run(o->selftest_escape ? o->selftest_escape : "",
+					 l->app->capture_fds, l->app->n_capture_fds, stdout);
+		}
+#endif
 		now = clock_ns(CLOCK_MONOTONIC);
 		if (o->duration_ns && now - start >= o->duration_ns)
 			break;
@@ -340,37 +376,40 @@ static void pcap_drain(void *ctx)
 			return;
 }
 
-static int run_pcap(const struct xdt_opts *o, const char *const *ifnames, unsigned int n,
-		    struct app *a)
+static void close_pcap(struct pcap_live *p)
 {
-	struct xdt_engine *e = a->e;
-	struct pcap_live p = { .e = e };
-	struct live l = { a, "pcap", &p, pcap_read, pcap_refresh, pcap_drain };
-	char err[512];
-	int rc = 1;
+	while (p->n)
+		xdt_pcap_close(p->c[--p->n]);
+}
 
-	for (p.n = 0; p.n < n; p.n++) {
+/* 0, or 1 after saying why. */
+static int open_pcap(const struct xdt_opts *o, const char *const *ifnames, unsigned int n,
+		     struct app *a, struct pcap_live *p)
+{
+	char err[512];
+
+	p->e = a->e;
+	for (p->n = 0; p->n < n; p->n++) {
 		struct xdt_pcap_live_opts lo = {
-			.ifname = ifnames[p.n],
+			.ifname = ifnames[p->n],
 			.snaplen = o->snaplen,
 			.buffer_bytes = LIVE_BUFFER_BYTES,
 			.timeout_ms = LIVE_TIMEOUT_MS,
 			.promisc = o->mirror,
 		};
 
-		p.ifname[p.n] = ifnames[p.n];
-		p.c[p.n] = xdt_pcap_open_live(&lo, err, sizeof(err));
-		if (!p.c[p.n]) {
+		p->ifname[p->n] = ifnames[p->n];
+		p->c[p->n] = xdt_pcap_open_live(&lo, err, sizeof(err));
+		if (!p->c[p->n]) {
 			xdt_err("%s", err);
-			goto out;
+			close_pcap(p);
+			return 1;
 		}
-		xdt_info("capturing on %s with the pcap backend", ifnames[p.n]);
+		/* A packet socket can send: the sandbox forbids writing to it. */
+		a->capture_fds[a->n_capture_fds++] = xdt_pcap_fd(p->c[p->n]);
+		xdt_info("capturing on %s with the pcap backend", ifnames[p->n]);
 	}
-	rc = live_loop(o, &l);
-out:
-	while (p.n--)
-		xdt_pcap_close(p.c[p.n]);
-	return rc;
+	return 0;
 }
 
 /* --- kernel (xdp) backend ---------------------------------------------------- */
@@ -459,9 +498,18 @@ static void kern_drain(void *ctx)
 		xdt_kflow_poll_prefixes(k->kr);
 }
 
-/* The run's exit status (0 or 1), or -1 if the backend could not start (@err says why). */
-static int run_kernel(const struct xdt_opts *o, const char *const *ifnames, unsigned int n,
-		      struct app *a, char *err, size_t errlen)
+static void close_kernel(struct kern_live *k)
+{
+	xdt_xsk_close(k->xsk);
+	xdt_kflow_reader_free(k->kr);
+	xdt_attr_close(k->attr);
+	xdt_kernel_close(k->k);	/* destroys the links: nothing stays attached */
+	memset(k, 0, sizeof(*k));
+}
+
+/* 0, or -1 if the backend could not start (@err says why). */
+static int open_kernel(const struct xdt_opts *o, const char *const *ifnames, unsigned int n,
+		       struct app *a, struct kern_live *k, char *err, size_t errlen)
 {
 	struct xdt_kernel_opts ko = {
 		.ifnames = ifnames,
@@ -471,85 +519,115 @@ static int run_kernel(const struct xdt_opts *o, const char *const *ifnames, unsi
 		.dpi_bytes = o->dpi_bytes,
 		.mirror = o->mirror,
 	};
-	struct kern_live k = { .e = a->e };
-	struct live l = { a, "xdp", &k, kern_read, kern_refresh, kern_drain };
 	const struct xdt_kernel_maps *m;
 	struct xdt_kflow_fds fds;
-	int rc;
+	unsigned int i;
 
-	k.k = xdt_kernel_open(&ko, err, errlen);
-	if (!k.k)
+	memset(k, 0, sizeof(*k));
+	k->e = a->e;
+	k->k = xdt_kernel_open(&ko, err, errlen);
+	if (!k->k)
 		return -1;
-	m = xdt_kernel_maps(k.k);
+	m = xdt_kernel_maps(k->k);
 	fds = (struct xdt_kflow_fds){ m->flows, m->done, m->prefixes, m->stats, -1, -1, -1 };
 	if (!o->no_kernel_proc) {
 		char aerr[512];
 
-		k.attr = xdt_attr_open("/proc/self/mounts", o->max_flows, aerr, sizeof(aerr));
-		if (k.attr) {
-			fds.owners = xdt_attr_maps(k.attr)->owners;
-			fds.ports = xdt_attr_maps(k.attr)->ports;
-			fds.execs = xdt_attr_maps(k.attr)->execs;
+		k->attr = xdt_attr_open("/proc/self/mounts", o->max_flows, aerr, sizeof(aerr));
+		if (k->attr) {
+			fds.owners = xdt_attr_maps(k->attr)->owners;
+			fds.ports = xdt_attr_maps(k->attr)->ports;
+			fds.execs = xdt_attr_maps(k->attr)->execs;
 			xdt_info("process attribution: cgroup socket hooks on %s",
-				 xdt_attr_cgroup(k.attr));
+				 xdt_attr_cgroup(k->attr));
 		} else {
 			xdt_warn("process attribution in the kernel unavailable: %s", aerr);
 		}
 	}
-	k.kr = xdt_kflow_reader_new(&fds, a->e);
-	if (!k.kr) {
+	k->kr = xdt_kflow_reader_new(&fds, a->e);
+	if (!k->kr) {
 		snprintf(err, errlen, "cannot set up the kernel map reader: %s", strerror(errno));
-		xdt_attr_close(k.attr);
-		xdt_kernel_close(k.k);
+		close_kernel(k);
 		return -1;
 	}
 	if (o->mirror) {
-		k.xsk = xdt_xsk_open(ifnames[0], m->xsks, err, errlen);
-		if (!k.xsk) {
-			xdt_kflow_reader_free(k.kr);
-			xdt_attr_close(k.attr);
-			xdt_kernel_close(k.k);
+		k->xsk = xdt_xsk_open(ifnames[0], m->xsks, err, errlen);
+		if (!k->xsk) {
+			close_kernel(k);
 			return -1;
 		}
-		l.name = "afxdp";
 		xdt_info("capturing on mirror port %s with the afxdp backend (XDP %s, %u AF_XDP "
-			 "socket%s)", ifnames[0], xdt_kernel_xdp_mode(k.k), xdt_xsk_queues(k.xsk),
-			 xdt_xsk_queues(k.xsk) == 1 ? "" : "s");
+			 "socket%s)", ifnames[0], xdt_kernel_xdp_mode(k->k), xdt_xsk_queues(k->xsk),
+			 xdt_xsk_queues(k->xsk) == 1 ? "" : "s");
 	} else {
-		unsigned int i;
-
 		for (i = 0; i < n; i++)
 			xdt_info("capturing on %s with the xdp backend (XDP %s ingress, tcx egress)",
-				 ifnames[i], xdt_kernel_xdp_mode(k.k));
+				 ifnames[i], xdt_kernel_xdp_mode(k->k));
 	}
-	a->kr = k.kr;
-	rc = live_loop(o, &l);
-	a->kr = NULL;
-	xdt_xsk_close(k.xsk);
-	xdt_kflow_reader_free(k.kr);
-	xdt_attr_close(k.attr);
-	xdt_kernel_close(k.k);	/* destroys the links: nothing stays attached */
-	return rc;
+	a->kr = k->kr;
+	return 0;
 }
 
-static int run_live(const struct xdt_opts *o, struct app *a)
-{
-	char ifname[IF_NAMESIZE], err[512];
-	const char *const *devs = o->ifnames;
-	const char *def[1];
-	unsigned int n = o->n_ifnames;
-	int rc;
+/* --- what a run reads, opened before lock-down -------------------------------- */
 
+enum src_kind { SRC_NONE, SRC_FILE, SRC_PCAP, SRC_KERNEL };
+
+struct source {
+	enum src_kind kind;
+	struct xdt_pcap *file;
+	struct pcap_live pcap;
+	struct kern_live kern;
+	struct live l;
+	char ifname[IF_NAMESIZE];
+	const char *def[1];
+};
+
+static void source_close(struct app *a, struct source *src)
+{
+	switch (src->kind) {
+	case SRC_FILE:
+		xdt_pcap_close(src->file);
+		break;
+	case SRC_PCAP:
+		close_pcap(&src->pcap);
+		break;
+	case SRC_KERNEL:
+		a->kr = NULL;
+		close_kernel(&src->kern);
+		break;
+	default:
+		break;
+	}
+	src->kind = SRC_NONE;
+}
+
+/* Open the file or the live backend (auto: xdp, else pcap). 0, or 1 after saying why. */
+static int source_open(const struct xdt_opts *o, struct app *a, struct source *src)
+{
+	const char *const *devs = o->ifnames;
+	unsigned int n = o->n_ifnames;
+	char err[512];
+
+	memset(src, 0, sizeof(*src));
+	if (o->read_path) {
+		src->file = xdt_pcap_open_offline(o->read_path, err, sizeof(err));
+		if (!src->file) {
+			xdt_err("%s", err);
+			return 1;
+		}
+		src->kind = SRC_FILE;
+		return 0;
+	}
 	if (!n) {
-		if (xdt_iface_default_route("/proc", ifname, sizeof(ifname)) < 0) {
+		if (xdt_iface_default_route("/proc", src->ifname, sizeof(src->ifname)) < 0) {
 			xdt_err("no default route, so no default interface: name one with -i "
 				"(`ip link` lists them)");
 			return 1;
 		}
-		def[0] = ifname;
-		devs = def;
+		src->def[0] = src->ifname;
+		devs = src->def;
 		n = 1;
-		xdt_info("%s is the default-route interface", ifname);
+		xdt_info("%s is the default-route interface", src->ifname);
 	}
 	a->vinfo.ifnames = devs;
 	a->vinfo.n_ifnames = n;
@@ -558,26 +636,57 @@ static int run_live(const struct xdt_opts *o, struct app *a)
 			 (double)o->interval_ns / 1e9);
 	/* Sockets that exist before we start: their owners from a first snapshot. */
 	owners_fallback(a, 1, 1);
-	if (o->backend == XDT_BACKEND_PCAP)
-		return run_pcap(o, devs, n, a);
-	rc = run_kernel(o, devs, n, a, err, sizeof(err));
-	if (rc >= 0)
-		return rc;
-	if (o->backend != XDT_BACKEND_AUTO) {
+	if (o->backend != XDT_BACKEND_PCAP) {
+		if (open_kernel(o, devs, n, a, &src->kern, err, sizeof(err)) == 0) {
+			src->kind = SRC_KERNEL;
+			src->l = (struct live){ a, o->mirror ? "afxdp" : "xdp", &src->kern,
+						kern_read, kern_refresh, kern_drain };
+			return 0;
+		}
+		if (o->backend != XDT_BACKEND_AUTO) {
+			xdt_err("%s", err);
+			return 1;
+		}
+		xdt_warn("%s backend unavailable, using pcap: %s", o->mirror ? "afxdp" : "xdp",
+			 err);
+	}
+	if (open_pcap(o, devs, n, a, &src->pcap))
+		return 1;
+	src->kind = SRC_PCAP;
+	src->l = (struct live){ a, "pcap", &src->pcap, pcap_read, pcap_refresh, pcap_drain };
+	return 0;
+}
+
+static int source_run(const struct xdt_opts *o, struct app *a, struct source *src)
+{
+	return src->kind == SRC_FILE ? run_file(o, a, src->file) : live_loop(o, &src->l);
+}
+
+/*
+ * The lock-down, once everything is open and before any other thread exists.
+ * 0, or 1 after saying why (--sandbox-strict and a layer missing).
+ */
+static int lockdown(struct app *a, struct xdt_sandbox_opts *so, struct source *src)
+{
+	char err[512];
+	unsigned int i;
+
+	for (i = 0; i < a->n_capture_fds && i < XDT_SB_MAX_FDS; i++)
+		so->deny_write_fds[so->n_deny_write_fds++] = a->capture_fds[i];
+	so->bpf_map_fd = src->kind == SRC_KERNEL ? xdt_kernel_maps(src->kern.k)->flows : -1;
+	if (xdt_sandbox_lockdown(a->sb, so, err, sizeof(err)) < 0) {
 		xdt_err("%s", err);
 		return 1;
 	}
-	xdt_warn("%s backend unavailable, using pcap: %s", o->mirror ? "afxdp" : "xdp", err);
-	return run_pcap(o, devs, n, a);
+	return 0;
 }
 
 static void *capture_thread(void *arg)
 {
 	struct app *a = arg;
-
 	struct timespec nap = { 0, 0 };
 
-	a->capture_rc = a->o->read_path ? run_offline(a->o, a) : run_live(a->o, a);
+	a->capture_rc = source_run(a->o, a, a->src);
 	/* A live capture that ended stops the screen. */
 	if (!a->o->read_path) {
 		ui_stop = 1;
@@ -610,62 +719,95 @@ static void replay_log(FILE *log)
 }
 
 /*
- * The screen: the capture runs in its own thread and publishes snapshots; this
- * thread draws them and reads keys. Messages of the capture go to a temporary
- * file while the screen is up (they would tear it) and are shown after.
+ * Open the source, set up the screen if there is one, lock down, then run: in
+ * this thread for JSON, or in a capture thread while this one draws the screen.
+ * Messages go to a temporary file while the screen is up (they would tear it)
+ * and are shown after.
  */
-static int run_screen(struct xdt_opts *o, struct app *a)
+static int run(struct xdt_opts *o, struct app *a, struct xdt_sandbox_opts *so)
 {
 	struct xdt_ui_opts uo = {
 		.refresh_ms = o->refresh_ms,
 		.no_color = getenv("NO_COLOR") && getenv("NO_COLOR")[0],
 	};
-	FILE *log = tmpfile();
+	struct source src;
+	struct xdt_ui *ui = NULL;
+	FILE *log = NULL;
 	int saved = -1, rc;
 	char err[256];
 	pthread_t th;
 
 	a->o = o;
-	a->view = xdt_view_new();
-	a->box = xdt_snapbox_new();
-	if (!a->view || !a->box) {
-		xdt_err("cannot allocate the screen's state: %s", strerror(errno));
-		return 1;
+	a->src = &src;
+	if (a->ui) {
+		a->view = xdt_view_new();
+		a->box = xdt_snapbox_new();
+		if (!a->view || !a->box) {
+			xdt_err("cannot allocate the screen's state: %s", strerror(errno));
+			return 1;
+		}
+		o->interval_ns = (uint64_t)o->refresh_ms * 1000000ULL;
 	}
-	o->interval_ns = (uint64_t)o->refresh_ms * 1000000ULL;
-	if (log) {
-		fflush(stderr);
-		saved = dup(STDERR_FILENO);
-		if (saved >= 0)
-			dup2(fileno(log), STDERR_FILENO);
+	rc = source_open(o, a, &src);
+	if (rc)
+		return rc;
+	if (src.kind != SRC_FILE) {
+		char ierr[256];
+
+		/* /proc/PID/fd cannot be read once Landlock holds: the kernel lists owners. */
+		a->it = xdt_sockiter_open(ierr, sizeof(ierr));
+		if (!a->it)
+			xdt_dbg("socket-owner iterator unavailable (%s): the process fallback "
+				"scans /proc", ierr);
 	}
-	/* Before the capture thread exists: setlocale is not thread-safe. */
-	setlocale(LC_CTYPE, "");
-	if (pthread_create(&th, NULL, capture_thread, a)) {
-		if (saved >= 0)
+	if (a->ui) {
+		/* Before any other thread: setlocale is not thread-safe. */
+		setlocale(LC_CTYPE, "");
+		ui = xdt_ui_open(a->box, &uo, err, sizeof(err));
+		if (!ui) {
+			xdt_err("%s", err);
+			source_close(a, &src);
+			return 1;
+		}
+		log = tmpfile();
+		if (log) {
+			fflush(stderr);
+			saved = dup(STDERR_FILENO);
+			if (saved >= 0)
+				dup2(fileno(log), STDERR_FILENO);
+		}
+	}
+	rc = lockdown(a, so, &src);
+	if (!rc && !a->ui) {
+		rc = source_run(o, a, &src);
+	} else if (!rc) {
+		if (pthread_create(&th, NULL, capture_thread, a)) {
+			xdt_err("cannot start the capture thread");
+			rc = 1;
+		} else {
+			xdt_ui_loop(ui, &ui_stop);
+			stop_signal = stop_signal ? stop_signal : SIGINT;
+			pthread_join(th, NULL);
+			rc = a->capture_rc;
+		}
+	}
+	if (a->ui) {
+		xdt_ui_close(ui);
+		if (saved >= 0) {
+			fflush(stderr);
 			dup2(saved, STDERR_FILENO);
-		xdt_err("cannot start the capture thread");
-		return 1;
+			close(saved);
+		}
+		if (log)
+			replay_log(log);
 	}
-	rc = xdt_ui_run(a->box, &uo, &ui_stop, err, sizeof(err));
-	stop_signal = stop_signal ? stop_signal : SIGINT;
-	pthread_join(th, NULL);
-	if (saved >= 0) {
-		fflush(stderr);
-		dup2(saved, STDERR_FILENO);
-		close(saved);
-	}
-	if (log)
-		replay_log(log);
-	if (rc < 0) {
-		xdt_err("%s", err);
-		return 1;
-	}
-	return a->capture_rc;
+	source_close(a, &src);
+	return rc;
 }
 
 int main(int argc, char **argv)
 {
+	struct xdt_sandbox_opts so = { 0 };
 	struct app a = { 0 };
 	struct xdt_engine_opts eo;
 	struct xdt_opts o;
@@ -694,6 +836,16 @@ int main(int argc, char **argv)
 		xdt_kernel_probe(stdout, dev);
 		return output_ok() ? 0 : 1;
 	}
+#ifdef XDT_SELFTEST
+	if (o.selftest_escape) {
+		char err[256];
+
+		if (xdt_selftest_check(o.selftest_escape, err, sizeof(err))) {
+			fprintf(stderr, "xdptop: %s\n", err);
+			return 2;
+		}
+	}
+#endif
 
 	/* Without --json the output is the screen, which needs a terminal. */
 	a.ui = !o.json;
@@ -703,6 +855,18 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	a.o = &o;
+
+	/* Into our own cgroup before any socket exists (sandbox/sandbox.h). */
+	so.disabled = o.no_sandbox;
+	so.strict = o.sandbox_strict;
+	so.allow_dns = 1;
+	so.bpf_map_fd = -1;
+	so.force_unavailable = o.selftest_unavailable;
+	a.sb = xdt_sandbox_early(&so);
+	if (!a.sb) {
+		xdt_err("out of memory");
+		return 1;
+	}
 
 	memset(&eo, 0, sizeof(eo));
 	eo.max_flows = o.max_flows;
@@ -716,16 +880,16 @@ int main(int argc, char **argv)
 	a.e = xdt_engine_new(&eo);
 	if (!a.e) {
 		xdt_err("cannot allocate a table for %zu flows: %s", o.max_flows, strerror(errno));
+		xdt_sandbox_free(a.sb);
 		return 1;
 	}
 	install_signals();
-	if (a.ui)
-		rc = run_screen(&o, &a);
-	else
-		rc = o.read_path ? run_offline(&o, &a) : run_live(&o, &a);
+	rc = run(&o, &a, &so);
 	xdt_engine_free(a.e);
 	xdt_proc_snapshot_free(a.snap);
 	xdt_snapbox_free(a.box);
 	xdt_view_free(a.view);
+	xdt_sockiter_close(a.it);
+	xdt_sandbox_free(a.sb);
 	return rc;
 }

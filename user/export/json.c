@@ -489,6 +489,21 @@ void xdt_json_flow(FILE *out, const struct xdt_flow *f, uint64_t now_ns,
 	fputs("}\n", out);
 }
 
+/* "sandbox":{"state":"full","layers":{"landlock":{"state":"on","detail":"..."},...}} */
+static void json_sandbox(FILE *out, const struct xdt_sandbox_report *r)
+{
+	int i;
+
+	fprintf(out, ",\"sandbox\":{\"state\":\"%s\",\"layers\":{", xdt_sb_summary(r));
+	for (i = 0; i < XDT_SB_N; i++) {
+		fprintf(out, "%s\"%s\":{\"state\":\"%s\",\"detail\":", i ? "," : "",
+			xdt_sb_layer_name((enum xdt_sb_layer)i), xdt_sb_state_name(r->l[i].state));
+		json_str(out, r->l[i].detail);
+		fputc('}', out);
+	}
+	fputs("}}", out);
+}
+
 void xdt_json_stats(FILE *out, struct xdt_engine *e, const struct xdt_capture_stats *cap)
 {
 	const struct xdt_engine_stats *s = xdt_engine_stats(e);
@@ -571,6 +586,8 @@ void xdt_json_stats(FILE *out, struct xdt_engine *e, const struct xdt_capture_st
 			(unsigned long long)cap->prefixes, (unsigned long long)cap->prefix_bad,
 			(unsigned long long)cap->prefix_lost, (unsigned long long)cap->map_full,
 			(unsigned long long)cap->redirected, (unsigned long long)cap->done_marked);
+	if (cap && cap->sandbox && cap->sandbox->done)
+		json_sandbox(out, cap->sandbox);
 	fputs("}\n", out);
 }
 

@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "../engine.h"
+#include "../sandbox/report.h"
 
 /* Capture-level counters that only a live capture has. */
 struct xdt_capture_stats {
@@ -25,6 +26,8 @@ struct xdt_capture_stats {
 	uint64_t map_full;	/* packets not counted: kernel flow map full */
 	uint64_t redirected;	/* mirror mode: frames sent to AF_XDP */
 	uint64_t done_marked;	/* flows DPI finished with: the kernel was told to stop */
+	/* Any run, live or not: the lock-down's layers (NULL: none to report). */
+	const struct xdt_sandbox_report *sandbox;
 };
 
 /* What a flow line may be enriched with; any member may be NULL. */

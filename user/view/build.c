@@ -318,6 +318,20 @@ struct xdt_snapshot *xdt_view_build(struct xdt_view *v, struct xdt_engine *e,
 		freeifaddrs(all);
 	}
 
+	if (info->sandbox) {
+		const struct xdt_sandbox_report *r = info->sandbox;
+
+		snprintf(s->sandbox_summary, sizeof(s->sandbox_summary), "%s", xdt_sb_summary(r));
+		for (j = 0; j < XDT_SB_N && j < sizeof(s->sandbox) / sizeof(s->sandbox[0]); j++) {
+			struct xdt_sandbox_view *sv = &s->sandbox[s->n_sandbox++];
+
+			snprintf(sv->layer, sizeof(sv->layer), "%s", xdt_sb_layer_name((enum xdt_sb_layer)j));
+			snprintf(sv->state, sizeof(sv->state), "%s%s%s",
+				 xdt_sb_state_name(r->l[j].state), r->l[j].detail[0] ? ": " : "",
+				 r->l[j].detail);
+		}
+	}
+
 	/* The selected connection: its full record and a history of its own. */
 	if (selected) {
 		if (!v->have_sel || memcmp(&v->sel, selected, sizeof(*selected))) {

@@ -6,6 +6,7 @@
 #ifndef XDT_VIEW_BUILD_H
 #define XDT_VIEW_BUILD_H
 
+#include "sandbox/report.h"
 #include "../engine.h"
 #include "snapshot.h"
 
@@ -19,6 +20,7 @@ struct xdt_view_info {
 	uint64_t capture_dropped, prefix_lost, map_full;
 	const char *const *ifnames;
 	unsigned int n_ifnames;
+	const struct xdt_sandbox_report *sandbox;	/* NULL before lock-down */
 };
 
 struct xdt_view;

@@ -57,7 +57,7 @@ struct xdt_iface_view {
 /* One line of the Security tab: a confinement layer and its state. */
 struct xdt_sandbox_view {
 	char layer[24];			/* "landlock", "seccomp", ... */
-	char state[96];			/* what is in force, or why not */
+	char state[160];		/* "on: what is in force", or "unavailable: why" */
 };
 
 struct xdt_snapshot {
@@ -78,6 +78,7 @@ struct xdt_snapshot {
 	struct xdt_iface_view ifaces[16];
 	size_t n_sandbox;
 	struct xdt_sandbox_view sandbox[8];
+	char sandbox_summary[16];	/* "full", "partial", "off", "pending" */
 	/*
 	 * The connection the UI asked details for (xdt_snapbox_select): its JSON
 	 * record (every field we have, xdptop(8) "JSON OUTPUT") and its rate history.
