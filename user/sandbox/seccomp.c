@@ -224,9 +224,9 @@ void xdt_sb_seccomp(const struct xdt_sandbox_opts *o, struct xdt_sb_layer_report
 		return;
 	}
 #ifdef XDT_SANITIZED
-	/* LeakSanitizer stops threads with ptrace from a clone()d task at exit. */
-	xdt_sb_set(r, XDT_SB_UNAVAILABLE, "not in a sanitizer build (LeakSanitizer needs "
-		   "ptrace and fork at exit)");
+	/* The leak checker stops threads with ptrace from a clone()d task at exit. */
+	xdt_sb_set(r, XDT_SB_UNAVAILABLE, "not in a sanitizer build (its leak check at "
+		   "exit needs ptrace and fork)");
 	return;
 #endif
 	c = seccomp_init(SCMP_ACT_ERRNO(EPERM));
