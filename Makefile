@@ -43,7 +43,7 @@ CORE_SRCS := user/pkt/parse.c user/pkt/frag.c user/flow/table.c user/flow/tcp.c 
 	user/capture/iface.c $(wildcard user/dpi/*.c) $(wildcard user/proc/*.c) \
 	$(wildcard user/view/*.c) $(UI_CORE_SRCS) user/sandbox/resolv.c
 APP_SRCS := user/main.c user/capture/pcap.c user/capture/kflow.c user/capture/xsk.c loader/loader.c \
-	loader/probe.c loader/attr.c loader/egress.c loader/sockiter.c \
+	loader/probe.c loader/attr.c loader/cgroup.c loader/egress.c loader/sockiter.c \
 	$(filter-out user/sandbox/resolv.c,$(wildcard user/sandbox/*.c)) $(filter-out $(UI_CORE_SRCS),$(wildcard ui/*.c))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 HDRS := $(wildcard include/xdptop/*.h user/*.h user/*/*.h loader/*.h ui/*.h)

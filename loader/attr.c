@@ -11,6 +11,7 @@
 #include <bpf/libbpf.h>
 
 #include "attr.h"
+#include "cgroup.h"
 #include "sock_attr.skel.h"
 
 #define ATTR_LINKS 12
@@ -23,28 +24,6 @@ struct xdt_attr {
 	char cgroup[PATH_MAX];
 	struct xdt_attr_maps maps;
 };
-
-/* The first cgroup2 mount in @mounts. 0 or -ENOENT. */
-static int cgroup2_root(const char *mounts, char *out, size_t len)
-{
-	char line[4096], dev[256], dir[PATH_MAX], type[64];
-	FILE *f = fopen(mounts, "re");
-	int rc = -ENOENT;
-
-	if (!f)
-		return -errno;
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%255s %4095s %63s", dev, dir, type) != 3)
-			continue;
-		if (!strcmp(type, "cgroup2") && strlen(dir) < len) {
-			strcpy(out, dir);
-			rc = 0;
-			break;
-		}
-	}
-	fclose(f);
-	return rc;
-}
 
 void xdt_attr_close(struct xdt_attr *a)
 {
@@ -80,7 +59,7 @@ struct xdt_attr *xdt_attr_open(const char *mounts, size_t max_sockets, char *err
 		return NULL;
 	}
 	a->cg_fd = -1;
-	rc = cgroup2_root(mounts, a->cgroup, sizeof(a->cgroup));
+	rc = xdt_cgroup2_mount(mounts, a->cgroup, sizeof(a->cgroup));
 	if (rc < 0) {
 		/*
 		 * Not in our mount namespace (`ip netns exec` mounts a fresh /sys): the
@@ -88,7 +67,7 @@ struct xdt_attr *xdt_attr_open(const char *mounts, size_t max_sockets, char *err
 		 */
 		char dir[PATH_MAX - 16];
 
-		rc = cgroup2_root("/proc/1/mounts", dir, sizeof(dir));
+		rc = xdt_cgroup2_mount("/proc/1/mounts", dir, sizeof(dir));
 		if (rc == 0)
 			snprintf(a->cgroup, sizeof(a->cgroup), "/proc/1/root%s", dir);
 	}

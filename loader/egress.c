@@ -7,10 +7,10 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <sys/prctl.h>
 #include <sched.h>
+#include <string.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -20,6 +20,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "cgroup.h"
 #include "egress.h"
 #include "egress_lock.skel.h"
 
@@ -37,28 +38,6 @@ struct xdt_egress {
 	pid_t reaper;
 	char leaf[PATH_MAX];
 };
-
-/* The first cgroup2 mount in @mounts. 0 or -ENOENT. */
-static int cgroup2_root(const char *mounts, char *out, size_t len)
-{
-	char line[4096], dev[256], dir[PATH_MAX], type[64];
-	FILE *f = fopen(mounts, "re");
-	int rc = -ENOENT;
-
-	if (!f)
-		return -errno;
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%255s %4095s %63s", dev, dir, type) != 3)
-			continue;
-		if (!strcmp(type, "cgroup2") && strlen(dir) < len) {
-			strcpy(out, dir);
-			rc = 0;
-			break;
-		}
-	}
-	fclose(f);
-	return rc;
-}
 
 /* Our cgroup v2 path (the "0::" line of @self_cgroup), e.g. "/user.slice". */
 static int self_cgroup_path(const char *self_cgroup, char *out, size_t len)
@@ -258,7 +237,7 @@ static void no_cgroup2(const char *mounts, int rc, char *err, size_t errlen)
 {
 	char dir[PATH_MAX];
 
-	if (cgroup2_root("/proc/1/mounts", dir, sizeof(dir)) == 0)
+	if (xdt_cgroup2_mount("/proc/1/mounts", dir, sizeof(dir)) == 0)
 		snprintf(err, errlen, "no cgroup v2 hierarchy in this mount namespace (%s has "
 			 "none; the system has one at %s): 'ip netns exec' mounts a /sys of its "
 			 "own and hides it; run xdptop with 'nsenter --net=/run/netns/NAME' "
@@ -303,9 +282,9 @@ struct xdt_egress *xdt_egress_join(const char *mounts, const char *self_cgroup, 
 	}
 	g->leaf_fd = -1;
 	g->reaper = -1;
-	rc = cgroup2_root(mounts, root, sizeof(root));
+	rc = xdt_cgroup2_mount(mounts, root, sizeof(root));
 	/* Hidden by `ip netns exec` (the system has one): mount it where only we see it. */
-	if (rc < 0 && cgroup2_root("/proc/1/mounts", parent, sizeof(parent)) == 0 &&
+	if (rc < 0 && xdt_cgroup2_mount("/proc/1/mounts", parent, sizeof(parent)) == 0 &&
 	    private_cgroup2(root, sizeof(root)) == 0)
 		rc = 0;
 	if (rc < 0) {
