@@ -8,6 +8,7 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 SBINDIR ?= $(PREFIX)/sbin
 MANDIR ?= $(PREFIX)/share/man
+DATADIR ?= $(PREFIX)/share
 
 CC ?= cc
 B := build
@@ -19,7 +20,8 @@ WARN := -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissing-prototyp
 ifeq ($(WERROR),1)
 WARN += -Werror
 endif
-CPPFLAGS_ALL := -Iinclude -Iuser -D_GNU_SOURCE -DXDT_VERSION='"$(VERSION)"'
+CPPFLAGS_ALL := -Iinclude -Iuser -D_GNU_SOURCE -DXDT_VERSION='"$(VERSION)"' \
+	-DXDT_DATADIR='"$(DATADIR)/xdptop"'
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 -include $(B)/config.mk
@@ -41,7 +43,8 @@ UI_CORE_SRCS := $(wildcard ui/filter.c ui/sort.c ui/fmt.c ui/jsonview.c ui/rowse
 CORE_SRCS := user/pkt/parse.c user/pkt/frag.c user/flow/table.c user/flow/tcp.c \
 	user/engine.c user/export/json.c user/util/log.c user/util/hash.c user/cli.c \
 	user/capture/iface.c $(wildcard user/dpi/*.c) $(wildcard user/proc/*.c) \
-	$(wildcard user/view/*.c) $(UI_CORE_SRCS) user/sandbox/resolv.c
+	$(wildcard user/view/*.c) $(UI_CORE_SRCS) user/sandbox/resolv.c $(wildcard user/enrich/*.c) \
+	user/config.c
 APP_SRCS := user/main.c user/capture/pcap.c user/capture/kflow.c user/capture/xsk.c loader/loader.c \
 	loader/probe.c loader/attr.c loader/cgroup.c loader/egress.c loader/sockiter.c \
 	$(filter-out user/sandbox/resolv.c,$(wildcard user/sandbox/*.c)) $(filter-out $(UI_CORE_SRCS),$(wildcard ui/*.c))
@@ -59,7 +62,7 @@ FUZZ_SECONDS ?= 60
 # Variant "" is the normal build in build/; "asan/" is ASan+UBSan in build/asan/.
 obj = $(patsubst %.c,$(B)/$(1)obj/%.o,$(2))
 
-.PHONY: all deps configure test check check-unit check-replay check-e2e check-live check-bpf check-kern check-dpi check-proc check-sandbox check-ui check-fuzz fuzz run bench \
+.PHONY: all deps configure test check check-unit check-replay check-e2e check-live check-bpf check-kern check-dpi check-proc check-enrich check-sandbox check-ui check-fuzz fuzz run bench \
 	install uninstall clean asan format
 .DEFAULT_GOAL := all
 
@@ -85,11 +88,13 @@ $(B)/kern/%.skel.h: $(B)/kern/%.bpf.o
 # --- objects -------------------------------------------------------------------
 $(B)/obj/%.o: %.c $(HDRS) $(B)/config.mk
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS_ALL) $(PCAP_CFLAGS) $(CRYPTO_CFLAGS) $(CFLAGS) $(WARN) -c -o $@ $<
+	$(CC) $(CPPFLAGS_ALL) $(PCAP_CFLAGS) $(CRYPTO_CFLAGS) $(MMDB_CFLAGS) $(YAML_CFLAGS) $(CFLAGS) \
+		$(WARN) -c -o $@ $<
 
 $(B)/asan/obj/%.o: %.c $(HDRS) $(B)/config.mk
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS_ALL) $(PCAP_CFLAGS) $(CRYPTO_CFLAGS) -O1 -g $(WARN) $(SAN) -c -o $@ $<
+	$(CC) $(CPPFLAGS_ALL) $(PCAP_CFLAGS) $(CRYPTO_CFLAGS) $(MMDB_CFLAGS) $(YAML_CFLAGS) -O1 -g \
+		$(WARN) $(SAN) -c -o $@ $<
 
 # Only ui/ includes curses.
 $(B)/obj/ui/%.o $(B)/asan/obj/ui/%.o: CPPFLAGS_ALL += $(CURSES_CFLAGS)
@@ -122,7 +127,7 @@ $(B)/libxdt-core.a: $(call obj,,$(CORE_SRCS))
 $(B)/asan/libxdt-core.a: $(call obj,asan/,$(CORE_SRCS))
 	$(AR) rcs $@ $^
 
-CORE_LIBS = $(CRYPTO_LIBS) -lm -pthread
+CORE_LIBS = $(CRYPTO_LIBS) $(MMDB_LIBS) $(YAML_LIBS) -lm -pthread
 APP_LIBS = $(PCAP_LIBS) $(BPF_LIBS) $(CURSES_LIBS) $(SECCOMP_LIBS) $(CAP_LIBS) $(CORE_LIBS)
 
 $(B)/xdptop: $(call obj,,$(APP_SRCS)) $(B)/libxdt-core.a
@@ -173,6 +178,10 @@ check-dpi: $(B)/xdptop
 
 check-proc: $(B)/xdptop
 	XDPTOP=$(B)/xdptop bash tests/proc/run.sh
+
+# GeoIP, reverse DNS and the configuration file, live.
+check-enrich: $(B)/xdptop
+	XDPTOP=$(B)/xdptop bash tests/enrich/run.sh
 
 # The lock-down, proved from inside the running process (the test build).
 check-sandbox: $(B)/xdptop $(B)/xdptop-selftest
@@ -260,9 +269,13 @@ install: $(B)/xdptop
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8
 	install -m 0755 $(B)/xdptop $(DESTDIR)$(SBINDIR)/xdptop
 	install -m 0644 man/xdptop.8 $(DESTDIR)$(MANDIR)/man8/xdptop.8
+	install -d $(DESTDIR)$(DATADIR)/xdptop
+	install -m 0644 data/services $(DESTDIR)$(DATADIR)/xdptop/services
 
 uninstall:
-	rm -f $(DESTDIR)$(SBINDIR)/xdptop $(DESTDIR)$(MANDIR)/man8/xdptop.8
+	rm -f $(DESTDIR)$(SBINDIR)/xdptop $(DESTDIR)$(MANDIR)/man8/xdptop.8 \
+		$(DESTDIR)$(DATADIR)/xdptop/services
+	-rmdir $(DESTDIR)$(DATADIR)/xdptop
 
 format:
 	clang-format -i $(CORE_SRCS) $(APP_SRCS) $(HDRS) $(UNIT_SRCS)

@@ -124,6 +124,33 @@ int main(void)
 }
 C
 
+# libmaxminddb (GeoIP) and libyaml (the configuration file): the core.
+MMDB_CFLAGS=$(pc --cflags libmaxminddb || true)
+MMDB_LIBS=$(pc --libs libmaxminddb || echo -lmaxminddb)
+compiles libmaxminddb "$MMDB_CFLAGS" "$MMDB_LIBS" <<'C' || fail "libmaxminddb 1.4 or later not found (libmaxminddb-dev)"
+#include <maxminddb.h>
+int main(void)
+{
+	MMDB_s db;
+	int gai, mmdb;
+	MMDB_lookup_result_s r = MMDB_lookup_string(&db, "10.0.0.1", &gai, &mmdb);
+	return MMDB_open("/nonexistent", MMDB_MODE_MMAP, &db) + r.found_entry;
+}
+C
+YAML_CFLAGS=$(pc --cflags yaml-0.1 || true)
+YAML_LIBS=$(pc --libs yaml-0.1 || echo -lyaml)
+compiles libyaml "$YAML_CFLAGS" "$YAML_LIBS" <<'C' || fail "libyaml 0.2 not found (libyaml-dev)"
+#include <yaml.h>
+int main(void)
+{
+	yaml_parser_t p;
+	yaml_document_t d;
+	int ok = yaml_parser_initialize(&p) && yaml_parser_load(&p, &d);
+	yaml_parser_delete(&p);
+	return !ok;
+}
+C
+
 CRITERION_CFLAGS=$(pc --cflags criterion || true)
 CRITERION_LIBS=$(pc --libs criterion || echo -lcriterion)
 HAVE_CRITERION=0
@@ -150,10 +177,14 @@ SECCOMP_CFLAGS := $SECCOMP_CFLAGS
 SECCOMP_LIBS := $SECCOMP_LIBS
 CAP_CFLAGS := $CAP_CFLAGS
 CAP_LIBS := $CAP_LIBS
+MMDB_CFLAGS := $MMDB_CFLAGS
+MMDB_LIBS := $MMDB_LIBS
+YAML_CFLAGS := $YAML_CFLAGS
+YAML_LIBS := $YAML_LIBS
 CRITERION_CFLAGS := $CRITERION_CFLAGS
 CRITERION_LIBS := $CRITERION_LIBS
 HAVE_CRITERION := $HAVE_CRITERION
 HAVE_SANITIZERS := $HAVE_SANITIZERS
 EOF2
-echo "configure: libpcap ok, libbpf+libxdp ok, libcrypto ok, ncursesw ok, libseccomp ok, libcap ok, criterion $([ $HAVE_CRITERION = 1 ] && echo ok || echo missing)," \
+echo "configure: libpcap ok, libbpf+libxdp ok, libcrypto ok, ncursesw ok, libseccomp ok, libcap ok, libmaxminddb ok, libyaml ok, criterion $([ $HAVE_CRITERION = 1 ] && echo ok || echo missing)," \
 	"sanitizers $([ $HAVE_SANITIZERS = 1 ] && echo ok || echo missing)"

@@ -11,12 +11,13 @@ set -eu
 # capinfos and mergecap come with tshark; ethtool turns offloads off), and the real
 # clients and servers of the DPI tests (openssl, ssh/sshd, nginx, ngtcp2's gtlsclient
 # and gtlsserver) with tcpreplay to replay their captures live; nc for the process
-# attribution test; tmux drives the screen in its test.
-PKGS="build-essential pkg-config libpcap-dev libssl-dev libncurses-dev libseccomp-dev libcap-dev clang llvm libclang-rt-dev libbpf-dev libxdp-dev
+# attribution test; tmux drives the screen in its test; MaxMind::DB::Writer makes
+# the GeoIP test's databases.
+PKGS="build-essential pkg-config libpcap-dev libssl-dev libncurses-dev libseccomp-dev libcap-dev libmaxminddb-dev libyaml-dev clang llvm libclang-rt-dev libbpf-dev libxdp-dev
 bpftool libelf-dev zlib1g-dev
 libcriterion-dev tshark tcpdump curl bind9-dnsutils dnsmasq-base iputils-ping iproute2
 python3 coreutils ethtool openssl openssh-client openssh-server nginx ngtcp2-client
-ngtcp2-server tcpreplay netcat-openbsd tmux"
+ngtcp2-server tcpreplay netcat-openbsd tmux libmaxmind-db-writer-perl"
 
 missing=
 for p in $PKGS; do

@@ -11,6 +11,8 @@
 #   kern      xdp and pcap backends live against tshark, 1 GB prefix bound, kill -9
 #   proc      processes of known pids and names (short-lived, long-named, pre-started,
 #             refused) against the process xdptop names for each flow
+#   enrich    GeoIP from databases MaxMind::DB::Writer makes, PTR names from dnsmasq,
+#             the query budget under a flood, --no-resolve, the configuration file
 #   sandbox   the lock-down proved from inside the running process: escape attempts,
 #             /proc/PID/status, --sandbox-strict, the reaper of the cgroup leaf
 #   ui        the screen driven through tmux over real traffic, and with 110,000 flows
@@ -81,6 +83,7 @@ script live env XDPTOP="$B/xdptop" bash tests/live/run.sh
 script kern env XDPTOP="$B/xdptop" bash tests/kern/run.sh
 script dpi env XDPTOP="$B/xdptop" bash tests/dpi/run.sh
 script proc env XDPTOP="$B/xdptop" bash tests/proc/run.sh
+script enrich env XDPTOP="$B/xdptop" bash tests/enrich/run.sh
 script sandbox env XDPTOP="$B/xdptop" XDPTOP_SELFTEST="$B/xdptop-selftest" \
 	bash tests/sandbox/run.sh
 script ui env XDPTOP="$B/xdptop" bash tests/ui/run.sh
