@@ -24,6 +24,12 @@ enum {
 	OPT_REFRESH,
 	OPT_NO_SANDBOX,
 	OPT_SANDBOX_STRICT,
+	OPT_CONFIG,
+	OPT_NO_CONFIG,
+	OPT_GEOIP_DIR,
+	OPT_NO_GEOIP,
+	OPT_NO_RESOLVE,
+	OPT_RESOLVE_RATE,
 	OPT_SELFTEST_ESCAPE,
 	OPT_SELFTEST_UNAVAILABLE,
 };
@@ -44,6 +50,12 @@ static const struct option long_opts[] = {
 	{ "no-dpi", no_argument, NULL, OPT_NO_DPI },
 	{ "no-kernel-proc", no_argument, NULL, OPT_NO_KERNEL_PROC },
 	{ "refresh-interval", required_argument, NULL, OPT_REFRESH },
+	{ "config", required_argument, NULL, OPT_CONFIG },
+	{ "no-config", no_argument, NULL, OPT_NO_CONFIG },
+	{ "geoip-dir", required_argument, NULL, OPT_GEOIP_DIR },
+	{ "no-geoip", no_argument, NULL, OPT_NO_GEOIP },
+	{ "no-resolve", no_argument, NULL, OPT_NO_RESOLVE },
+	{ "resolve-rate", required_argument, NULL, OPT_RESOLVE_RATE },
 	{ "no-sandbox", no_argument, NULL, OPT_NO_SANDBOX },
 	{ "sandbox-strict", no_argument, NULL, OPT_SANDBOX_STRICT },
 #ifdef XDT_SELFTEST
@@ -60,7 +72,7 @@ static const struct option long_opts[] = {
 
 void xdt_cli_usage(FILE *out)
 {
-	fputs("Usage: xdptop [OPTIONS]\n"
+	fprintf(out, "Usage: xdptop [OPTIONS]\n"
 	      "Show every network connection of a host or a mirrored link, live.\n"
 	      "\n"
 	      "Capture:\n"
@@ -106,6 +118,21 @@ void xdt_cli_usage(FILE *out)
 	      "      --max-flows N      keep at most N flows; the least recently seen is\n"
 	      "                         evicted (and printed) when full (default 65536)\n"
 	      "\n"
+	      "Names and places of endpoints:\n"
+	      "      --geoip-dir DIR    look for MaxMind-format databases (GeoLite2-*.mmdb,\n"
+	      "                         dbip-*.mmdb) in DIR first (xdptop(8) ENRICHMENT)\n"
+	      "      --no-geoip         no country, city or AS lookups\n"
+	      "      --no-resolve       no reverse DNS (PTR) queries; names seen in DNS\n"
+	      "                         answers on the wire are still shown\n"
+	      "      --resolve-rate N   at most N PTR queries a second, 1-1000 (default %u)\n"
+	      "\n"
+	      "Configuration:\n"
+	      "      --config FILE      read options from FILE (YAML) instead of the first of\n"
+	      "                         $XDG_CONFIG_HOME/xdptop/config.yml,\n"
+	      "                         ~/.config/xdptop/config.yml, ./config.yml; options on\n"
+	      "                         the command line win\n"
+	      "      --no-config        read no configuration file\n"
+	      "\n"
 	      "Confinement (after start-up xdptop locks itself down; SECURITY.md):\n"
 	      "      --no-sandbox       skip the lock-down: no UDP-egress lock, Landlock,\n"
 	      "                         capability drop or seccomp filter\n"
@@ -121,7 +148,7 @@ void xdt_cli_usage(FILE *out)
 	      "\n"
 	      "Exit status: 0 success, 1 runtime error (the output so far is complete up to the\n"
 	      "error), 2 usage error.\n",
-	      out);
+	      XDT_DEFAULT_RESOLVE_RATE);
 }
 
 /* Seconds as a positive decimal ("0.5", "10"), at most one day. */
@@ -200,6 +227,10 @@ static int check_combination(const struct xdt_opts *o, int set_interval, int set
 		fprintf(err, "xdptop: --mirror takes one -i/--interface\n");
 		return -EINVAL;
 	}
+	if (o->config_path && o->no_config) {
+		fprintf(err, "xdptop: --config and --no-config exclude each other\n");
+		return -EINVAL;
+	}
 	if (o->no_sandbox && o->sandbox_strict) {
 		fprintf(err, "xdptop: --no-sandbox and --sandbox-strict exclude each other\n");
 		return -EINVAL;
@@ -233,23 +264,72 @@ static int check_combination(const struct xdt_opts *o, int set_interval, int set
 	return 0;
 }
 
-int xdt_cli_parse(int argc, char **argv, struct xdt_opts *o, FILE *err)
+int xdt_cli_option_kind(const char *name)
 {
-	int set_interval = 0, set_duration = 0, set_snaplen = 0, set_backend = 0, c;
+	const struct option *opt;
+
+	for (opt = long_opts; opt->name; opt++) {
+		if (strcmp(opt->name, name))
+			continue;
+		if (opt->has_arg == no_argument)
+			return 0;
+		return opt->val == 'i' ? 2 : 1;
+	}
+	return -1;
+}
+
+const char *xdt_cli_option_name(unsigned int i)
+{
+	return i < sizeof(long_opts) / sizeof(long_opts[0]) - 1 ? long_opts[i].name : NULL;
+}
+
+/* Which words set what: the command line's, or the configuration file's. */
+struct origin {
+	int set_interval, set_duration, set_snaplen, set_backend;	/* command line */
+	int cmd_read, cmd_ifnames, cmd_mirror;
+};
+
+/*
+ * The words of argv into @o, each value checked; how the options combine is
+ * checked by the caller. argv[1..n_config] came from the configuration file.
+ */
+static int parse_words(int argc, char **argv, int n_config, struct xdt_opts *o,
+		       struct origin *from, FILE *err)
+{
 	unsigned long long v;
+	int c, cfg;
 
 	memset(o, 0, sizeof(*o));
+	memset(from, 0, sizeof(*from));
 	o->interval_ns = XDT_DEFAULT_INTERVAL_NS;
 	o->max_flows = XDT_DEFAULT_MAX_FLOWS;
 	o->snaplen = XDT_DEFAULT_SNAPLEN;
 	o->dpi_packets = XDT_DEFAULT_DPI_PACKETS;
 	o->dpi_bytes = XDT_DEFAULT_DPI_BYTES;
 	o->refresh_ms = XDT_DEFAULT_REFRESH_MS;
+	o->resolve_rate = XDT_DEFAULT_RESOLVE_RATE;
 	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, ":i:r:vqhV", long_opts, NULL)) != -1) {
+	/*
+	 * 0, not 1: glibc then forgets everything of the last parse, including a
+	 * half-read "-vZ" it stopped in (the configuration file parses many times).
+	 */
+	optind = 0;
+	for (;;) {
+		/*
+		 * Where the next option starts: the file's words are whole "--key"
+		 * [value] options, so the option is theirs if it starts among them.
+		 */
+		cfg = (optind ? optind : 1) <= n_config;
+		c = getopt_long(argc, argv, ":i:r:vqhV", long_opts, NULL);
+		if (c == -1)
+			break;
 		switch (c) {
 		case 'i':
+			/* The command line's interfaces replace the file's (first in argv). */
+			if (!cfg && !from->cmd_ifnames) {
+				from->cmd_ifnames = 1;
+				o->n_ifnames = 0;
+			}
 			if (o->n_ifnames == XDT_MAX_IFACES) {
 				fprintf(err, "xdptop: -i/--interface: at most %d interfaces\n",
 					XDT_MAX_IFACES);
@@ -259,6 +339,7 @@ int xdt_cli_parse(int argc, char **argv, struct xdt_opts *o, FILE *err)
 			break;
 		case 'r':
 			o->read_path = optarg;
+			from->cmd_read |= !cfg;
 			break;
 		case OPT_JSON:
 			o->json = 1;
@@ -266,12 +347,12 @@ int xdt_cli_parse(int argc, char **argv, struct xdt_opts *o, FILE *err)
 		case OPT_INTERVAL:
 			if (parse_seconds("--interval", optarg, &o->interval_ns, err))
 				return -EINVAL;
-			set_interval = 1;
+			from->set_interval |= !cfg;
 			break;
 		case OPT_DURATION:
 			if (parse_seconds("--duration", optarg, &o->duration_ns, err))
 				return -EINVAL;
-			set_duration = 1;
+			from->set_duration |= !cfg;
 			break;
 		case OPT_MAX_FLOWS:
 			if (parse_uint("--max-flows", optarg, 1, 1ULL << 26, &v, err))
@@ -282,12 +363,12 @@ int xdt_cli_parse(int argc, char **argv, struct xdt_opts *o, FILE *err)
 			if (parse_uint("--snaplen", optarg, 64, 262144, &v, err))
 				return -EINVAL;
 			o->snaplen = (int)v;
-			set_snaplen = 1;
+			from->set_snaplen |= !cfg;
 			break;
 		case OPT_BACKEND:
 			if (parse_backend(optarg, &o->backend, err))
 				return -EINVAL;
-			set_backend = 1;
+			from->set_backend |= !cfg;
 			break;
 		case OPT_DPI_PACKETS:
 			if (parse_uint("--dpi-packets", optarg, 0, 64, &v, err))
@@ -304,6 +385,7 @@ int xdt_cli_parse(int argc, char **argv, struct xdt_opts *o, FILE *err)
 			break;
 		case OPT_MIRROR:
 			o->mirror = 1;
+			from->cmd_mirror |= !cfg;
 			break;
 		case OPT_NO_DPI:
 			o->no_dpi = 1;
@@ -315,6 +397,26 @@ int xdt_cli_parse(int argc, char **argv, struct xdt_opts *o, FILE *err)
 			if (parse_uint("--refresh-interval", optarg, 50, 60000, &v, err))
 				return -EINVAL;
 			o->refresh_ms = (unsigned int)v;
+			break;
+		case OPT_CONFIG:
+			o->config_path = optarg;
+			break;
+		case OPT_NO_CONFIG:
+			o->no_config = 1;
+			break;
+		case OPT_GEOIP_DIR:
+			o->geoip_dir = optarg;
+			break;
+		case OPT_NO_GEOIP:
+			o->no_geoip = 1;
+			break;
+		case OPT_NO_RESOLVE:
+			o->no_resolve = 1;
+			break;
+		case OPT_RESOLVE_RATE:
+			if (parse_uint("--resolve-rate", optarg, 1, 1000, &v, err))
+				return -EINVAL;
+			o->resolve_rate = (unsigned int)v;
 			break;
 		case OPT_NO_SANDBOX:
 			o->no_sandbox = 1;
@@ -368,5 +470,47 @@ int xdt_cli_parse(int argc, char **argv, struct xdt_opts *o, FILE *err)
 		fprintf(err, "xdptop: unexpected argument '%s'; see xdptop --help\n", argv[optind]);
 		return -EINVAL;
 	}
-	return check_combination(o, set_interval, set_duration, set_snaplen, set_backend, err);
+	return 0;
+}
+
+int xdt_cli_parse_ex(int argc, char **argv, int n_config, struct xdt_opts *o, FILE *err)
+{
+	struct origin from;
+	int rc;
+
+	rc = parse_words(argc, argv, n_config, o, &from, err);
+	if (rc)
+		return rc;
+	if (from.cmd_read) {
+		/* A replay on the command line: the file's live-capture settings are moot. */
+		if (!from.cmd_ifnames)
+			o->n_ifnames = 0;
+		if (!from.cmd_mirror)
+			o->mirror = 0;
+		if (!from.set_backend)
+			o->backend = XDT_BACKEND_AUTO;
+		if (!from.set_interval)
+			o->interval_ns = XDT_DEFAULT_INTERVAL_NS;
+		if (!from.set_duration)
+			o->duration_ns = 0;
+		if (!from.set_snaplen)
+			o->snaplen = XDT_DEFAULT_SNAPLEN;
+	} else if (from.cmd_ifnames) {
+		/* Live capture on the command line: a replay named in the file gives way. */
+		o->read_path = NULL;
+	}
+	return check_combination(o, from.set_interval, from.set_duration, from.set_snaplen,
+				 from.set_backend, err);
+}
+
+int xdt_cli_parse(int argc, char **argv, struct xdt_opts *o, FILE *err)
+{
+	return xdt_cli_parse_ex(argc, argv, 0, o, err);
+}
+
+int xdt_cli_check_values(int argc, char **argv, struct xdt_opts *o, FILE *err)
+{
+	struct origin from;
+
+	return parse_words(argc, argv, argc - 1, o, &from, err);
 }

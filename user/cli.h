@@ -13,6 +13,7 @@
 #define XDT_DEFAULT_DPI_PACKETS 4
 #define XDT_DEFAULT_DPI_BYTES 256
 #define XDT_DEFAULT_REFRESH_MS 1000
+#define XDT_DEFAULT_RESOLVE_RATE 20	/* PTR queries a second */
 /* Most -i options (the loader's XDT_KERNEL_MAX_IFACES). */
 #define XDT_MAX_IFACES 16
 
@@ -38,6 +39,12 @@ struct xdt_opts {
 	int no_dpi;
 	int no_kernel_proc;	/* no cgroup socket hooks: the /proc fallback only */
 	unsigned int refresh_ms;	/* screen redraw period */
+	const char *config_path;	/* --config; NULL: the search path */
+	int no_config;
+	const char *geoip_dir;	/* searched first for .mmdb files */
+	int no_geoip;
+	int no_resolve;		/* no PTR queries */
+	unsigned int resolve_rate;	/* PTR queries a second, at most */
 	int no_sandbox;		/* skip the lock-down */
 	int sandbox_strict;	/* a layer that cannot be applied is fatal */
 	/* Test build (XDT_SELFTEST) only; never set otherwise. */
@@ -55,6 +62,37 @@ struct xdt_opts {
  * the offending flag to @err.
  */
 int xdt_cli_parse(int argc, char **argv, struct xdt_opts *o, FILE *err);
+
+/*
+ * xdt_cli_parse, where argv[1..@n_config] are the words the configuration file
+ * stands for (xdt_config_argv) and the rest the real command line. The file's
+ * words are parsed like the others, but the command line wins:
+ *  - its -i/--interface list replaces the file's, and a -r/--read on it drops
+ *    the file's interfaces, --mirror, --backend, --interval, --duration and
+ *    --snaplen silently (they are about live capture; only the same options on
+ *    the command line are "not with -r/--read" errors);
+ *  - a -i/--interface on it drops a read named in the file.
+ * Contradictions that remain (--no-sandbox and --sandbox-strict, --backend afxdp
+ * without --mirror, ...) are errors wherever the words came from.
+ */
+int xdt_cli_parse_ex(int argc, char **argv, int n_config, struct xdt_opts *o, FILE *err);
+
+/*
+ * Parse argv, every word from the configuration file, checking each value but
+ * not how the options combine: the file is checked one key at a time, and a key
+ * may need another ("backend: afxdp" needs "mirror: true", which may come from
+ * the command line). 0, or -EINVAL after a message naming the flag to @err.
+ */
+int xdt_cli_check_values(int argc, char **argv, struct xdt_opts *o, FILE *err);
+
+/*
+ * What the long option @name (no dashes) is: -1 unknown, 0 a flag, 1 takes a
+ * value, 2 takes a value and may be repeated (-i/--interface).
+ */
+int xdt_cli_option_kind(const char *name);
+
+/* The @i-th long option's name, NULL past the last (for tests that cover all). */
+const char *xdt_cli_option_name(unsigned int i);
 
 void xdt_cli_usage(FILE *out);
 

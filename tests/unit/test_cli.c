@@ -148,3 +148,101 @@ Test(cli, takes_several_interfaces_but_one_mirror)
 	cr_assert_eq(p.rc, -EINVAL);
 	cr_assert(strstr(p.err, "--mirror"), "%s", p.err);
 }
+
+Test(cli, knows_what_each_long_option_takes)
+{
+	const char *name;
+	unsigned int i;
+
+	cr_assert_eq(xdt_cli_option_kind("interface"), 2);
+	cr_assert_eq(xdt_cli_option_kind("interval"), 1);
+	cr_assert_eq(xdt_cli_option_kind("read"), 1);
+	cr_assert_eq(xdt_cli_option_kind("json"), 0);
+	cr_assert_eq(xdt_cli_option_kind("verbose"), 0);
+	cr_assert_eq(xdt_cli_option_kind("colour"), -1);
+	cr_assert_eq(xdt_cli_option_kind("--json"), -1);
+	cr_assert_eq(xdt_cli_option_kind("i"), -1);
+	cr_assert_eq(xdt_cli_option_kind("inter"), -1);
+	for (i = 0; (name = xdt_cli_option_name(i)); i++)
+		cr_assert_geq(xdt_cli_option_kind(name), 0, "%s", name);
+	cr_assert_gt(i, 20);
+}
+
+static struct parsed parse_ex(int argc, char **argv, int n_config)
+{
+	struct parsed p = { 0 };
+	FILE *f = fmemopen(p.err, sizeof(p.err) - 1, "w");
+
+	p.rc = xdt_cli_parse_ex(argc, argv, n_config, &p.o, f);
+	fclose(f);
+	return p;
+}
+
+/* The first N words after "xdptop" are the configuration file's. */
+#define PARSE_EX(n, ...)                                                             \
+	({                                                                           \
+		char *argv_[] = { "xdptop", __VA_ARGS__, NULL };                     \
+		parse_ex((int)(sizeof(argv_) / sizeof(argv_[0])) - 1, argv_, (n));  \
+	})
+
+Test(cli, lets_live_settings_from_the_file_give_way_to_a_replay)
+{
+	struct parsed p = PARSE_EX(8, "--interval", "5", "--backend", "afxdp", "--mirror", "-i",
+				   "span0", "--json", "-r", "x.pcap");
+
+	cr_assert_eq(p.rc, 0, "%s", p.err);
+	cr_assert_str_eq(p.o.read_path, "x.pcap");
+	cr_assert_eq(p.o.n_ifnames, 0);
+	cr_assert_eq(p.o.mirror, 0);
+	cr_assert_eq(p.o.backend, XDT_BACKEND_AUTO);
+	cr_assert_eq(p.o.interval_ns, XDT_DEFAULT_INTERVAL_NS);
+	cr_assert_eq(p.o.json, 1);
+	/* The same words on the command line are refused as before. */
+	p = PARSE_EX(0, "--interval", "5", "-r", "x.pcap");
+	cr_assert_eq(p.rc, -EINVAL);
+	p = PARSE_EX(0, "--mirror", "-r", "x.pcap");
+	cr_assert_eq(p.rc, -EINVAL);
+	p = PARSE_EX(2, "-i", "eth0", "-r", "x.pcap", "-i", "eth1");
+	cr_assert_eq(p.rc, -EINVAL);
+}
+
+Test(cli, replaces_the_files_interfaces_with_the_command_lines)
+{
+	struct parsed p = PARSE_EX(4, "-i", "eth0", "--interface", "eth1", "-vi", "wlan0");
+
+	cr_assert_eq(p.rc, 0, "%s", p.err);
+	cr_assert_eq(p.o.n_ifnames, 1);
+	cr_assert_str_eq(p.o.ifnames[0], "wlan0");
+	cr_assert_eq(p.o.verbosity, 1);
+	p = PARSE_EX(4, "-i", "eth0", "--interface", "eth1", "--json");
+	cr_assert_eq(p.rc, 0, "%s", p.err);
+	cr_assert_eq(p.o.n_ifnames, 2);
+	/* A replay in the file gives way to live capture on the command line. */
+	p = PARSE_EX(2, "--read", "x.pcap", "-i", "eth0");
+	cr_assert_eq(p.rc, 0, "%s", p.err);
+	cr_assert_null(p.o.read_path);
+}
+
+Test(cli, checks_values_without_combining_options)
+{
+	char *argv[] = { "xdptop", "--backend", "afxdp", NULL };
+	char *bad[] = { "xdptop", "--backend", "dpdk", NULL };
+	struct xdt_opts o;
+	char err[256] = { 0 };
+	FILE *f = fmemopen(err, sizeof(err) - 1, "w");
+
+	cr_assert_eq(xdt_cli_check_values(3, argv, &o, f), 0);
+	cr_assert_eq(xdt_cli_check_values(3, bad, &o, f), -EINVAL);
+	fclose(f);
+	cr_assert(strstr(err, "'dpdk'"), "%s", err);
+}
+
+Test(cli, forgets_a_bundle_it_stopped_in)
+{
+	struct parsed p = PARSE("-Zv");
+
+	cr_assert_eq(p.rc, -EINVAL);
+	p = PARSE("--json");
+	cr_assert_eq(p.rc, 0, "%s", p.err);
+	cr_assert_eq(p.o.verbosity, 0);
+}
