@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Port service names; /etc/services is the oracle for the IANA ones. */
 #include <criterion/criterion.h>
+#include <errno.h>
+#include <unistd.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -147,4 +149,73 @@ Test(service, iana_names_agree_with_etc_services)
 	cr_assert_eq(bad, 0, "%d of our IANA names disagree with /etc/services", bad);
 	/* netbase lists most of them; far fewer means the file is not what we think. */
 	cr_assert_gt(checked, 60, "only %d entries checked", checked);
+}
+
+/* A services file in a temporary place; its path in @path. */
+static void write_services(char *path, const char *text)
+{
+	int fd = mkstemp(path);
+	FILE *f;
+
+	cr_assert(fd >= 0);
+	f = fdopen(fd, "w");
+	cr_assert(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+Test(service, files_rank_over_and_under_the_builtin_table)
+{
+	char over[] = "/tmp/xdt-svc-over-XXXXXX", under[] = "/tmp/xdt-svc-under-XXXXXX";
+
+	write_services(over, "# comment\n"
+			     "prometheus\t9090/tcp\t# IANA: websm\n"
+			     "web-site   443/tcp   www\n"
+			     "not-a-line\n"
+			     "bad 70000/tcp\n"
+			     "bad2 12/sctp\n"
+			     "first 9999/udp\n"
+			     "second 9999/udp\n");
+	write_services(under, "inhouse 7000/tcp\n"
+			      "nothttps 443/tcp\n"
+			      "ssh-other 22/tcp\n");
+	cr_assert_eq(xdt_service_load(over, XDT_SERVICE_OVER), 3);
+	cr_assert_eq(xdt_service_load(under, XDT_SERVICE_UNDER), 3);
+	/* Over the built-in table. */
+	cr_assert_str_eq(xdt_service_name(IPPROTO_TCP, 443), "web-site");
+	cr_assert_str_eq(xdt_service_name(IPPROTO_TCP, 9090), "prometheus");
+	/* The first line for a port wins; protocols apart. */
+	cr_assert_str_eq(xdt_service_name(IPPROTO_UDP, 9999), "first");
+	cr_assert_null(xdt_service_name(IPPROTO_TCP, 9999));
+	/* Under it: only where the built-in table has no name. */
+	cr_assert_str_eq(xdt_service_name(IPPROTO_TCP, 22), "ssh");
+	cr_assert_str_eq(xdt_service_name(IPPROTO_TCP, 7000), "inhouse");
+	/* The flow's server port follows the loaded names too. */
+	cr_assert_eq(xdt_service_server_port(IPPROTO_TCP, 7000, 51000), 7000);
+	xdt_service_unload();
+	cr_assert_str_eq(xdt_service_name(IPPROTO_TCP, 443), "https");
+	cr_assert_null(xdt_service_name(IPPROTO_TCP, 7000));
+	unlink(over);
+	unlink(under);
+}
+
+Test(service, missing_file_changes_nothing)
+{
+	cr_assert_eq(xdt_service_load("/nonexistent/xdt-services", XDT_SERVICE_OVER), -ENOENT);
+	cr_assert_str_eq(xdt_service_name(IPPROTO_TCP, 22), "ssh");
+}
+
+Test(service, the_shipped_file_parses_whole)
+{
+	FILE *f = fopen("data/services", "r");
+	char line[512];
+	int entries = 0;
+
+	cr_assert(f, "run from the repository root");
+	while (fgets(line, sizeof(line), f))
+		if (line[0] != '#' && line[0] != '\n')
+			entries++;
+	fclose(f);
+	cr_assert_eq(xdt_service_load("data/services", XDT_SERVICE_OVER), entries);
+	xdt_service_unload();
 }

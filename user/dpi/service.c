@@ -6,7 +6,12 @@
  * what actually runs on a port that IANA assigned to something else, or did not
  * assign at all; its comment gives IANA's name, if any.
  */
+#include <ctype.h>
+#include <errno.h>
 #include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "service.h"
 
@@ -198,7 +203,105 @@ const struct xdt_service *xdt_service_table(uint8_t ipproto, size_t *n)
 	}
 }
 
-const char *xdt_service_name(uint8_t ipproto, uint16_t port)
+/* A port -> name table read from a file: one slot per port and protocol. */
+struct loaded {
+	char *names[2][65536];	/* [0] tcp, [1] udp; NULL: not named */
+};
+
+static struct loaded *rank_table[2];	/* XDT_SERVICE_OVER, XDT_SERVICE_UNDER */
+
+static int proto_slot(uint8_t ipproto)
+{
+	return ipproto == IPPROTO_TCP ? 0 : ipproto == IPPROTO_UDP ? 1 : -1;
+}
+
+static void loaded_free(struct loaded *l)
+{
+	size_t p, i;
+
+	if (!l)
+		return;
+	for (p = 0; p < 2; p++)
+		for (i = 0; i < 65536; i++)
+			free(l->names[p][i]);
+	free(l);
+}
+
+void xdt_service_unload(void)
+{
+	loaded_free(rank_table[0]);
+	loaded_free(rank_table[1]);
+	rank_table[0] = rank_table[1] = NULL;
+}
+
+/* "name port/proto ..." -> 1 with the parts, 0 for anything else. */
+static int services_line(char *line, char **name, unsigned long *port, int *slot)
+{
+	char *save = NULL, *n, *pp, *slash, *end;
+	size_t i;
+
+	line[strcspn(line, "#\n")] = '\0';
+	n = strtok_r(line, " \t", &save);
+	pp = n ? strtok_r(NULL, " \t", &save) : NULL;
+	if (!pp || strlen(n) > 32)
+		return 0;
+	for (i = 0; n[i]; i++)
+		if (!isgraph((unsigned char)n[i]))
+			return 0;
+	slash = strchr(pp, '/');
+	if (!slash || slash == pp)
+		return 0;
+	*slash = '\0';
+	errno = 0;
+	*port = strtoul(pp, &end, 10);
+	if (errno || *end || *port > 65535)
+		return 0;
+	*slot = !strcmp(slash + 1, "tcp") ? 0 : !strcmp(slash + 1, "udp") ? 1 : -1;
+	*name = n;
+	return *slot >= 0;
+}
+
+int xdt_service_load(const char *path, enum xdt_service_rank rank)
+{
+	struct loaded *l = rank_table[rank == XDT_SERVICE_UNDER];
+	int fresh = !l, added = 0, slot;
+	char line[1024], *name;
+	unsigned long port;
+	FILE *f;
+
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	if (fresh && !(l = calloc(1, sizeof(*l)))) {
+		fclose(f);
+		return -ENOMEM;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		if (!strchr(line, '\n') && !feof(f)) {
+			int c;
+
+			/* An overlong line: skip its tail too. */
+			while ((c = fgetc(f)) != EOF && c != '\n')
+				;
+			continue;
+		}
+		if (!services_line(line, &name, &port, &slot) || l->names[slot][port])
+			continue;
+		l->names[slot][port] = strdup(name);
+		if (!l->names[slot][port]) {
+			fclose(f);
+			if (fresh)
+				loaded_free(l);
+			return -ENOMEM;
+		}
+		added++;
+	}
+	fclose(f);
+	rank_table[rank == XDT_SERVICE_UNDER] = l;
+	return added;
+}
+
+static const char *builtin_name(uint8_t ipproto, uint16_t port)
 {
 	size_t lo = 0, hi;
 	const struct xdt_service *t = xdt_service_table(ipproto, &hi);
@@ -214,6 +317,21 @@ const char *xdt_service_name(uint8_t ipproto, uint16_t port)
 			hi = mid;
 	}
 	return NULL;
+}
+
+const char *xdt_service_name(uint8_t ipproto, uint16_t port)
+{
+	int slot = proto_slot(ipproto);
+	const char *n;
+
+	if (slot < 0)
+		return NULL;
+	if (rank_table[0] && rank_table[0]->names[slot][port])
+		return rank_table[0]->names[slot][port];
+	n = builtin_name(ipproto, port);
+	if (n)
+		return n;
+	return rank_table[1] ? rank_table[1]->names[slot][port] : NULL;
 }
 
 uint16_t xdt_service_server_port(uint8_t ipproto, uint16_t port_a, uint16_t port_b)
