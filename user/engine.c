@@ -20,6 +20,8 @@ struct xdt_engine {
 	struct xdt_proc_cache *procs;
 	xdt_dpi_done_fn on_dpi_done;
 	void *ctx;
+	struct xdt_geoip *geoip;
+	struct xdt_rdns *rdns;
 	uint64_t now_ns;
 	uint64_t last_expire_ns;
 };
@@ -44,6 +46,8 @@ struct xdt_engine *xdt_engine_new(const struct xdt_engine_opts *opts)
 	e->dpi = opts->dpi;
 	e->on_dpi_done = opts->on_dpi_done;
 	e->ctx = opts->ctx;
+	e->geoip = opts->geoip;
+	e->rdns = opts->rdns;
 	e->frags = xdt_frag_cache_new(opts->frag_slots ? opts->frag_slots : 4096, opts->seed);
 	if (!e->frags)
 		goto fail;
@@ -209,6 +213,16 @@ struct xdt_proc_cache *xdt_engine_procs(struct xdt_engine *e)
 const struct xdt_pdns *xdt_engine_pdns(const struct xdt_engine *e)
 {
 	return e->pdns;
+}
+
+struct xdt_geoip *xdt_engine_geoip(const struct xdt_engine *e)
+{
+	return e->geoip;
+}
+
+struct xdt_rdns *xdt_engine_rdns(const struct xdt_engine *e)
+{
+	return e->rdns;
 }
 
 const struct xdt_dpi_opts *xdt_engine_dpi_opts(const struct xdt_engine *e)

@@ -38,6 +38,9 @@ struct xdt_engine_opts {
 	void *ctx;
 	struct xdt_dpi_opts dpi;
 	xdt_dpi_done_fn on_dpi_done;	/* may be NULL */
+	/* Enrichment for the output (not used on the packet path); may be NULL. */
+	struct xdt_geoip *geoip;
+	struct xdt_rdns *rdns;
 };
 
 struct xdt_engine;
@@ -71,6 +74,10 @@ struct xdt_proc_cache *xdt_engine_procs(struct xdt_engine *e);
 
 /* Names learnt from DNS answers (passive DNS). */
 const struct xdt_pdns *xdt_engine_pdns(const struct xdt_engine *e);
+
+/* What xdt_engine_opts gave, or NULL. */
+struct xdt_geoip *xdt_engine_geoip(const struct xdt_engine *e);
+struct xdt_rdns *xdt_engine_rdns(const struct xdt_engine *e);
 
 /* For kernel backends, which count packets in the kernel and store totals here. */
 struct xdt_engine_stats *xdt_engine_stats_mut(struct xdt_engine *e);

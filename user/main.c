@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "config.h"
 #include "engine.h"
 #include "capture/iface.h"
 #include "capture/kflow.h"
@@ -32,6 +33,9 @@
 #include "../loader/sockiter.h"
 #include "sandbox/sandbox.h"
 #include "sandbox/selftest.h"
+#include "dpi/service.h"
+#include "enrich/geoip.h"
+#include "enrich/rdns.h"
 
 #ifndef XDT_VERSION
 #define XDT_VERSION "unknown"
@@ -69,6 +73,8 @@ struct app {
 	int capture_fds[XDT_MAX_IFACES];
 	unsigned int n_capture_fds;
 	struct source *src;	/* what the capture thread runs */
+	struct xdt_geoip *geoip;
+	struct xdt_rdns *rdns;
 };
 
 #define SNAPSHOT_EVERY_NS (5ULL * 1000000000ULL)
@@ -127,6 +133,8 @@ static void on_flow_end(const struct xdt_flow *f, void *ctx)
 	struct xdt_json_ctx jc = {
 		a->e ? xdt_engine_pdns(a->e) : NULL,
 		a->e ? xdt_engine_procs(a->e) : NULL,
+		a->geoip,
+		a->rdns,
 	};
 
 	if (a->ui)
@@ -719,6 +727,43 @@ static void replay_log(FILE *log)
 }
 
 /*
+ * Service names, GeoIP databases and the reverse-DNS client: files read and
+ * sockets made now, before the lock-down.
+ */
+static void open_enrichment(const struct xdt_opts *o, struct app *a)
+{
+	static const char *const own[] = { XDT_DATADIR "/services", "/usr/share/xdptop/services" };
+	char msg[1024];
+	size_t i;
+	int n;
+
+	for (i = 0; i < sizeof(own) / sizeof(own[0]); i++) {
+		n = xdt_service_load(own[i], XDT_SERVICE_OVER);
+		if (n >= 0) {
+			xdt_dbg("service names: %d from %s", n, own[i]);
+			break;
+		}
+	}
+	n = xdt_service_load("/etc/services", XDT_SERVICE_UNDER);
+	if (n >= 0)
+		xdt_dbg("service names: %d from /etc/services", n);
+	if (!o->no_geoip) {
+		a->geoip = xdt_geoip_open(o->geoip_dir, msg, sizeof(msg));
+		xdt_info("%s", msg);
+	}
+	/* A replay printed as JSON ends before any answer could come: no queries then. */
+	if (!o->no_resolve && !(o->read_path && !a->ui)) {
+		struct xdt_rdns_opts ro = { .rate = o->resolve_rate };
+		struct xdt_resolvers res;
+
+		xdt_resolv_parse("/etc/resolv.conf", &res);
+		a->rdns = xdt_rdns_new(&res, &ro, msg, sizeof(msg));
+		if (!a->rdns)
+			xdt_warn("reverse DNS unavailable: %s", msg);
+	}
+}
+
+/*
  * Open the source, set up the screen if there is one, lock down, then run: in
  * this thread for JSON, or in a capture thread while this one draws the screen.
  * Messages go to a temporary file while the screen is up (they would tear it)
@@ -778,6 +823,11 @@ static int run(struct xdt_opts *o, struct app *a, struct xdt_sandbox_opts *so)
 		}
 	}
 	rc = lockdown(a, so, &src);
+	if (!rc && a->rdns && xdt_rdns_start(a->rdns) < 0) {
+		xdt_warn("reverse DNS unavailable: cannot start its thread");
+		xdt_rdns_free(a->rdns);
+		a->rdns = NULL;
+	}
 	if (!rc && !a->ui) {
 		rc = source_run(o, a, &src);
 	} else if (!rc) {
@@ -805,6 +855,16 @@ static int run(struct xdt_opts *o, struct app *a, struct xdt_sandbox_opts *so)
 	return rc;
 }
 
+/* The options (from the configuration file and argv) point into these: kept to the end. */
+static int cfg_argc;
+static char **cfg_argv;
+static char *cfg_path;
+
+static void config_free(void)
+{
+	xdt_config_free(cfg_argc, cfg_argv, cfg_path);
+}
+
 int main(int argc, char **argv)
 {
 	struct xdt_sandbox_opts so = { 0 };
@@ -813,7 +873,11 @@ int main(int argc, char **argv)
 	struct xdt_opts o;
 	int level, rc;
 
-	if (xdt_cli_parse(argc, argv, &o, stderr) < 0)
+	/* The configuration file's words go first: the command line wins. */
+	if (xdt_config_argv(argc, argv, &cfg_argc, &cfg_argv, &cfg_path, stderr) < 0)
+		return 2;
+	atexit(config_free);
+	if (xdt_cli_parse_ex(cfg_argc, cfg_argv, cfg_argc - argc, &o, stderr) < 0)
 		return 2;
 	if (o.help) {
 		xdt_cli_usage(stdout);
@@ -827,6 +891,8 @@ int main(int argc, char **argv)
 	level = o.verbosity < 0 ? XDT_LOG_ERROR : XDT_LOG_INFO + o.verbosity;
 	xdt_log_set_level(level > XDT_LOG_DEBUG ? XDT_LOG_DEBUG : (enum xdt_log_level)level);
 	xdt_kernel_log_init();
+	if (cfg_path)
+		xdt_dbg("options from %s", cfg_path);
 	if (o.probe) {
 		char ifname[IF_NAMESIZE];
 		const char *dev = o.n_ifnames ? o.ifnames[0] : NULL;
@@ -859,7 +925,7 @@ int main(int argc, char **argv)
 	/* Into our own cgroup before any socket exists (sandbox/sandbox.h). */
 	so.disabled = o.no_sandbox;
 	so.strict = o.sandbox_strict;
-	so.allow_dns = 1;
+	so.allow_dns = !o.no_resolve;
 	so.bpf_map_fd = -1;
 	so.force_unavailable = o.selftest_unavailable;
 	a.sb = xdt_sandbox_early(&so);
@@ -868,7 +934,10 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
+	open_enrichment(&o, &a);
 	memset(&eo, 0, sizeof(eo));
+	eo.geoip = a.geoip;
+	eo.rdns = a.rdns;
 	eo.max_flows = o.max_flows;
 	eo.seed = xdt_hash_seed();
 	eo.on_flow_end = on_flow_end;
@@ -880,6 +949,8 @@ int main(int argc, char **argv)
 	a.e = xdt_engine_new(&eo);
 	if (!a.e) {
 		xdt_err("cannot allocate a table for %zu flows: %s", o.max_flows, strerror(errno));
+		xdt_rdns_free(a.rdns);
+		xdt_geoip_close(a.geoip);
 		xdt_sandbox_free(a.sb);
 		return 1;
 	}
@@ -890,6 +961,8 @@ int main(int argc, char **argv)
 	xdt_snapbox_free(a.box);
 	xdt_view_free(a.view);
 	xdt_sockiter_close(a.it);
+	xdt_rdns_free(a.rdns);
+	xdt_geoip_close(a.geoip);
 	xdt_sandbox_free(a.sb);
 	return rc;
 }

@@ -65,7 +65,7 @@ static char *render_flow(const struct xdt_flow *fl, const struct xdt_pdns *names
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 
-	struct xdt_json_ctx ctx = { names, NULL };
+	struct xdt_json_ctx ctx = { .names = names };
 
 	xdt_json_flow(f, fl, fl->last_ns, &ctx);
 	fclose(f);

@@ -437,6 +437,49 @@ static void addr_str(const struct xdt_flow_key *k, const uint8_t *a, char *buf, 
 	inet_ntop(k->family == XDT_FAM_IPV6 ? AF_INET6 : AF_INET, a, buf, (socklen_t)len);
 }
 
+/* "src_ptr":"name","src_geo":{...} for one endpoint, as far as anything is known. */
+static void json_endpoint(FILE *out, const char *side, int fam, const uint8_t *addr,
+			  const struct xdt_json_ctx *ctx)
+{
+	char key[16], name[256];
+	struct xdt_geo g;
+
+	if (ctx && ctx->rdns && xdt_rdns_get(ctx->rdns, fam, addr, name, sizeof(name)) ==
+				       XDT_RDNS_FOUND) {
+		snprintf(key, sizeof(key), "%s_ptr", side);
+		json_kv(out, key, name);
+	}
+	if (!ctx || !ctx->geo || !xdt_geoip_lookup(ctx->geo, fam, addr, &g))
+		return;
+	fprintf(out, ",\"%s_geo\":{", side);
+	if (g.special[0]) {
+		fputs("\"special\":", out);
+		json_str(out, g.special);
+	} else {
+		const char *sep = "";
+
+		if (g.country[0]) {
+			fputs("\"country\":", out);
+			json_str(out, g.country);
+			sep = ",";
+		}
+		if (g.city[0]) {
+			fprintf(out, "%s\"city\":", sep);
+			json_str(out, g.city);
+			sep = ",";
+		}
+		if (g.asn) {
+			fprintf(out, "%s\"asn\":%u", sep, g.asn);
+			sep = ",";
+		}
+		if (g.as_org[0]) {
+			fprintf(out, "%s\"as_org\":", sep);
+			json_str(out, g.as_org);
+		}
+	}
+	fputc('}', out);
+}
+
 void xdt_json_flow(FILE *out, const struct xdt_flow *f, uint64_t now_ns,
 		   const struct xdt_json_ctx *ctx)
 {
@@ -481,6 +524,8 @@ void xdt_json_flow(FILE *out, const struct xdt_flow *f, uint64_t now_ns,
 		name = xdt_pdns_lookup(names, fam, dst);
 		if (name)
 			json_kv(out, "dst_name", name);
+		json_endpoint(out, "src", fam, src, ctx);
+		json_endpoint(out, "dst", fam, dst, ctx);
 	}
 	json_app(out, f);
 	json_process(out, f, ctx ? ctx->procs : NULL);
@@ -586,6 +631,17 @@ void xdt_json_stats(FILE *out, struct xdt_engine *e, const struct xdt_capture_st
 			(unsigned long long)cap->prefixes, (unsigned long long)cap->prefix_bad,
 			(unsigned long long)cap->prefix_lost, (unsigned long long)cap->map_full,
 			(unsigned long long)cap->redirected, (unsigned long long)cap->done_marked);
+	if (xdt_engine_rdns(e)) {
+		struct xdt_rdns_stats r;
+
+		xdt_rdns_stats(xdt_engine_rdns(e), &r);
+		fprintf(out, ",\"rdns\":{\"queries\":%llu,\"answers\":%llu,\"negative\":%llu,"
+			"\"timeouts\":%llu,\"dropped\":%llu,\"bad_replies\":%llu,\"cached\":%llu}",
+			(unsigned long long)r.queries, (unsigned long long)r.answers,
+			(unsigned long long)r.negative, (unsigned long long)r.timeouts,
+			(unsigned long long)r.dropped, (unsigned long long)r.bad_replies,
+			(unsigned long long)r.cached);
+	}
 	if (cap && cap->sandbox && cap->sandbox->done)
 		json_sandbox(out, cap->sandbox);
 	fputs("}\n", out);
@@ -595,7 +651,8 @@ int xdt_json_table(FILE *out, struct xdt_engine *e, const struct xdt_capture_sta
 {
 	struct xdt_flow_table *t = xdt_engine_flows(e);
 	size_t n = xdt_flow_table_count(t), i;
-	struct xdt_json_ctx ctx = { xdt_engine_pdns(e), xdt_engine_procs(e) };
+	struct xdt_json_ctx ctx = { xdt_engine_pdns(e), xdt_engine_procs(e), xdt_engine_geoip(e),
+				    xdt_engine_rdns(e) };
 	const struct xdt_flow **list;
 
 	list = malloc((n ? n : 1) * sizeof(*list));

@@ -11,6 +11,8 @@
 
 #include "../engine.h"
 #include "../sandbox/report.h"
+#include "../enrich/geoip.h"
+#include "../enrich/rdns.h"
 
 /* Capture-level counters that only a live capture has. */
 struct xdt_capture_stats {
@@ -34,6 +36,8 @@ struct xdt_capture_stats {
 struct xdt_json_ctx {
 	const struct xdt_pdns *names;	/* endpoint names DNS resolved */
 	struct xdt_proc_cache *procs;	/* descriptions of owning processes */
+	struct xdt_geoip *geo;		/* countries, cities, ASes */
+	struct xdt_rdns *rdns;		/* PTR names (asking is queued on a miss) */
 };
 
 /* One {"type":"flow",...} line. Rates are decayed to @now_ns; @ctx may be NULL. */

@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "build.h"
+#include "enrich/geoip.h"
+#include "enrich/rdns.h"
 #include "../dpi/service.h"
 #include "../export/json.h"
 #include "../proc/owner.h"
@@ -143,6 +145,34 @@ static const char *proto_name(const struct xdt_flow_key *k)
 	}
 }
 
+/* The PTR name of @addr, else a name DNS answers on the wire gave it, else "". */
+static void endpoint_name(struct xdt_engine *e, const struct xdt_pdns *names, int fam,
+			  const uint8_t *addr, char *out, size_t len)
+{
+	char ptr[256];
+
+	if (xdt_engine_rdns(e) &&
+	    xdt_rdns_get(xdt_engine_rdns(e), fam, addr, ptr, sizeof(ptr)) == XDT_RDNS_FOUND)
+		copy(out, len, ptr);
+	else
+		copy(out, len, xdt_pdns_lookup(names, fam, addr));
+}
+
+/* The country of the responder, or of the initiator when the responder has none. */
+static void row_country(struct xdt_engine *e, int fam, const uint8_t *dst, const uint8_t *src,
+			char *out, size_t len)
+{
+	struct xdt_geo g;
+
+	out[0] = '\0';
+	if (!xdt_engine_geoip(e))
+		return;
+	if (xdt_geoip_lookup(xdt_engine_geoip(e), fam, dst, &g) && g.country[0])
+		snprintf(out, len, "%s", g.country);
+	else if (xdt_geoip_lookup(xdt_engine_geoip(e), fam, src, &g) && g.country[0])
+		snprintf(out, len, "%s", g.country);
+}
+
 static void fill_row(struct xdt_engine *e, const struct xdt_flow *f, uint64_t now_ns,
 		     struct xdt_row *r)
 {
@@ -165,8 +195,9 @@ static void fill_row(struct xdt_engine *e, const struct xdt_flow *f, uint64_t no
 	r->dport = be16toh(f->init_is_a ? k->port_b : k->port_a);
 	r->local = k->family != XDT_FAM_ARP && is_loopback(k, src) && is_loopback(k, dst);
 	if (k->family != XDT_FAM_ARP) {
-		copy(r->src_name, sizeof(r->src_name), xdt_pdns_lookup(names, fam, src));
-		copy(r->dst_name, sizeof(r->dst_name), xdt_pdns_lookup(names, fam, dst));
+		endpoint_name(e, names, fam, src, r->src_name, sizeof(r->src_name));
+		endpoint_name(e, names, fam, dst, r->dst_name, sizeof(r->dst_name));
+		row_country(e, fam, dst, src, r->country, sizeof(r->country));
 	}
 	copy(r->state, sizeof(r->state), f->closing ? "CLOSING" : xdt_tcp_state_name(f->tcp_state));
 	if (k->family != XDT_FAM_ARP && (k->proto == 6 || k->proto == 17)) {
@@ -233,7 +264,8 @@ static void ifstats(struct xdt_iface_view *iv, const struct ifaddrs *all)
 
 static char *flow_json(struct xdt_engine *e, const struct xdt_flow *f, uint64_t now_ns)
 {
-	struct xdt_json_ctx ctx = { xdt_engine_pdns(e), xdt_engine_procs(e) };
+	struct xdt_json_ctx ctx = { xdt_engine_pdns(e), xdt_engine_procs(e), xdt_engine_geoip(e),
+				    xdt_engine_rdns(e) };
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *m = open_memstream(&buf, &len);

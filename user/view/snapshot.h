@@ -31,7 +31,7 @@ struct xdt_row {
 	char src[XDT_ROW_ADDR];		/* the initiator */
 	char dst[XDT_ROW_ADDR];		/* the responder */
 	uint16_t sport, dport;
-	char src_name[XDT_ROW_NAME];	/* from DNS answers seen on the wire, "" if none */
+	char src_name[XDT_ROW_NAME];	/* PTR name, else from DNS answers on the wire, or "" */
 	char dst_name[XDT_ROW_NAME];
 	char state[16];			/* TCP state, ACTIVE, CLOSING */
 	char service[24];		/* port service name, "" if none */
@@ -39,7 +39,7 @@ struct xdt_row {
 	char app[XDT_ROW_APP];		/* SNI / Host / DNS name / SSH version / QUIC SNI */
 	int32_t pid;			/* 0: unknown */
 	char process[XDT_ROW_PROC];	/* full process name, "" if unknown */
-	char country[4];		/* ISO code, "" until GeoIP lands (issue 8) */
+	char country[4];		/* ISO code of the responder (else initiator), or "" */
 	double bps_out, bps_in;		/* bytes per second, smoothed, at snapshot time */
 	uint64_t bytes_out, bytes_in;
 	uint64_t pkts_out, pkts_in;
