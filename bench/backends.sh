@@ -171,7 +171,7 @@ run_backend() {
 	local be=$1 round=$2 r_start r_end wrap pid cpu_ready idle_cpu stats counted dropped cpu
 	if [ "$be" = pcap ]; then start_pass; fi
 	r_start=$(rx_packets)
-	ip netns exec "$RX" taskset -c "$MON_CPU" "$BENCH" rusage "$work/ru" "$XDPTOP" --json -i xdt-b1 \
+	ip netns exec "$RX" taskset -c "$MON_CPU" "$BENCH" rusage "$work/ru" "$XDPTOP" --no-resolve --json -i xdt-b1 \
 		--backend "$be" --interval 1 >"$work/out" 2>"$work/err" &
 	wrap=$!
 	pids+=("$wrap")

@@ -389,7 +389,7 @@ check_live() {
 	local json=$T/$case.$tag.jsonl err=$T/$case.$tag.err
 	shift $(($# > 1 ? 2 : 1))
 	# shellcheck disable=SC2086 # DPI_LIVE_ARGS is a list of options
-	ip netns exec "$NL" "$XDPTOP" -i $IL --backend xdp --json --interval 3600 \
+	ip netns exec "$NL" "$XDPTOP" -i $IL --backend xdp --no-resolve --json --interval 3600 \
 		${DPI_LIVE_ARGS:-} "$@" >"$json" 2>"$err" &
 	pid=$!
 	XDT_PIDS+=("$pid")

@@ -165,7 +165,7 @@ XPID=""
 start_xdptop() {
 	local name=$1
 	shift
-	ip netns exec "$NA" "$XDPTOP" --json -i "${XIF:-$IA}" "$@" >"$T/$name.jsonl" 2>"$T/$name.err" &
+	ip netns exec "$NA" "$XDPTOP" --no-resolve --json -i "${XIF:-$IA}" "$@" >"$T/$name.jsonl" 2>"$T/$name.err" &
 	XPID=$!
 	XDT_PIDS+=("$XPID")
 	xdt_wait 10 grep -qs '"type":"stats"' "$T/$name.jsonl"
@@ -201,7 +201,7 @@ check_probe() {
 
 check_missing_interface() {
 	local err rc
-	err=$(in_a timeout 10 "$XDPTOP" --json --backend xdp -i xdt-nosuch0 --duration 1 2>&1 >/dev/null)
+	err=$(in_a timeout 10 "$XDPTOP" --no-resolve --json --backend xdp -i xdt-nosuch0 --duration 1 2>&1 >/dev/null)
 	rc=$?
 	if [[ $rc == 1 && $err == *xdt-nosuch0* ]]; then
 		pass missing-interface-named "exit 1: $err"
@@ -212,7 +212,7 @@ check_missing_interface() {
 
 check_auto() {
 	local rc backend mode
-	in_a timeout 20 "$XDPTOP" --json -i $IA --backend auto --duration 1 --interval 0.3 \
+	in_a timeout 20 "$XDPTOP" --no-resolve --json -i $IA --backend auto --duration 1 --interval 0.3 \
 		>"$T/auto.jsonl" 2>"$T/auto.err"
 	rc=$?
 	backend=$("$PY" "$CHECK" stat "$T/auto.jsonl" backend 2>/dev/null)

@@ -64,7 +64,7 @@ counters() { # rx+tx packets and bytes of xdt-la0
 }
 
 # 1. Counts against the kernel and the clients.
-ip netns exec "$A" "$XDPTOP" --json -i xdt-la0 --backend pcap --interval 0.3 >"$XDT_TMP/live.jsonl" 2>"$XDT_TMP/live.err" &
+ip netns exec "$A" "$XDPTOP" --no-resolve --json -i xdt-la0 --backend pcap --interval 0.3 >"$XDT_TMP/live.jsonl" 2>"$XDT_TMP/live.err" &
 xpid=$!
 XDT_PIDS+=("$xpid")
 xdt_wait 10 grep -q '"type":"stats"' "$XDT_TMP/live.jsonl" || { fail "xdptop printed no table"; finish; }
@@ -83,14 +83,14 @@ count < <(python3 "$here/check.py" "$XDT_TMP/live.jsonl" "$XDT_TMP/counters.json
 
 # 2. --duration stops by itself with a final table; SIGTERM is as clean as SIGINT.
 start=$(date +%s%N)
-ip netns exec "$A" timeout 10 "$XDPTOP" --json -i xdt-la0 --duration 0.7 --interval 5 >"$XDT_TMP/dur.jsonl"
+ip netns exec "$A" timeout 10 "$XDPTOP" --no-resolve --json -i xdt-la0 --duration 0.7 --interval 5 >"$XDT_TMP/dur.jsonl"
 rc=$? ms=$((($(date +%s%N) - start) / 1000000))
 if [ "$rc" -eq 0 ] && [ "$ms" -lt 3000 ] && [ "$(grep -c '"type":"stats"' "$XDT_TMP/dur.jsonl")" = 1 ]; then
 	echo "PASS live/duration-stops: exit 0 after ${ms} ms with one final table"; passed=$((passed + 1))
 else
 	fail "duration-stops: exit $rc after ${ms} ms, $(grep -c '"type":"stats"' "$XDT_TMP/dur.jsonl") tables"
 fi
-ip netns exec "$A" "$XDPTOP" --json -i xdt-la0 --interval 5 >"$XDT_TMP/term.jsonl" &
+ip netns exec "$A" "$XDPTOP" --no-resolve --json -i xdt-la0 --interval 5 >"$XDT_TMP/term.jsonl" &
 xpid=$!
 sleep 0.5
 kill -TERM "$xpid"
@@ -103,7 +103,7 @@ else
 fi
 
 # 3. A missing interface is named, exit 1.
-err=$(ip netns exec "$A" "$XDPTOP" --json -i xdt-nosuch0 --duration 1 2>&1 >/dev/null)
+err=$(ip netns exec "$A" "$XDPTOP" --no-resolve --json -i xdt-nosuch0 --duration 1 2>&1 >/dev/null)
 rc=$?
 if [ "$rc" -eq 1 ] && [[ $err == *xdt-nosuch0* ]]; then
 	echo "PASS live/missing-interface-named"; passed=$((passed + 1))

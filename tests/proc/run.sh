@@ -267,7 +267,7 @@ declare -A XPID=() HOOKS=()
 xdptop_start() {
 	local tag=$1 ns=$2 dev=$3 pid
 	shift 3
-	nsenter --net="/run/netns/$ns" "$XDPTOP" -i "$dev" --backend xdp --json --interval 3600 "$@" \
+	nsenter --net="/run/netns/$ns" "$XDPTOP" -i "$dev" --backend xdp --no-resolve --json --interval 3600 "$@" \
 		>"$T/$tag.jsonl" 2>"$T/$tag.err" </dev/null &
 	pid=$!
 	XDT_PIDS+=("$pid")

@@ -230,7 +230,7 @@ ui_start() {
 	shift 3
 	cat >"$T/$tag.sh" <<-EOF
 		echo 'xdt-ui: shell before xdptop'
-		nsenter --net=/run/netns/$NC $XDPTOP -i $IC --backend xdp $*
+		nsenter --net=/run/netns/$NC $XDPTOP -i $IC --backend xdp --no-resolve $*
 		rc=\$?
 		echo \$rc >$T/$tag.status
 		echo "xdt-ui: xdptop exited with status \$rc"

@@ -637,13 +637,13 @@ Test(config, sets_every_option_from_a_file)
 /* ./config.yml is read from wherever xdptop starts: only if nobody else could have written it. */
 Test(config, refuses_a_search_path_file_others_may_write)
 {
-	char dir[] = "/tmp/xdt-cfg-trust-XXXXXX", cwd[4096], *argv[] = { (char *)"xdptop", NULL };
+	char dir[] = "/tmp/xdt-cfg-trust-XXXXXX", here[4096], *argv[] = { (char *)"xdptop", NULL };
 	char **out = NULL, *used = NULL, *buf = NULL;
 	size_t len = 0;
 	FILE *err, *f;
 	int n = 0, rc;
 
-	cr_assert(getcwd(cwd, sizeof(cwd)));
+	cr_assert(getcwd(here, sizeof(here)));
 	cr_assert(mkdtemp(dir));
 	cr_assert_eq(chdir(dir), 0);
 	unsetenv("XDG_CONFIG_HOME");
@@ -668,6 +668,6 @@ Test(config, refuses_a_search_path_file_others_may_write)
 	cr_expect_eq(n, 2);
 	xdt_config_free(n, out, used);
 	unlink("config.yml");
-	cr_assert_eq(chdir(cwd), 0);
+	cr_assert_eq(chdir(here), 0);
 	rmdir(dir);
 }

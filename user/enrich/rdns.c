@@ -144,7 +144,8 @@ static uint64_t now_ns(void)
 /*
  * The cache key of an address worth asking about; -1 for those no resolver has
  * a name for: 0.0.0.0/8 ("this network", source-only), multicast, the limited
- * broadcast, ::, ff00::/8. An IPv4-mapped address becomes its IPv4 address.
+ * broadcast, ::, ff00::/8; and loopback (127/8, ::1), which is this host, not
+ * worth a query. An IPv4-mapped address becomes its IPv4 address.
  */
 static int make_key(int family, const uint8_t *addr, struct key *k)
 {
@@ -159,7 +160,7 @@ static int make_key(int family, const uint8_t *addr, struct key *k)
 		addr += sizeof(mapped);
 	}
 	if (family == 4) {
-		if (addr[0] == 0 || (addr[0] & 0xf0) == 0xe0 ||
+		if (addr[0] == 0 || addr[0] == 127 || (addr[0] & 0xf0) == 0xe0 ||
 		    (addr[0] == 255 && addr[1] == 255 && addr[2] == 255 && addr[3] == 255))
 			return -1;
 		k->family = 4;
@@ -167,7 +168,7 @@ static int make_key(int family, const uint8_t *addr, struct key *k)
 		return 0;
 	}
 	if (family == 6) {
-		if (addr[0] == 0xff || !memcmp(addr, zero, sizeof(zero)))
+		if (addr[0] == 0xff || !memcmp(addr, zero, 15))	/* ff00::/8, ::, ::1 */
 			return -1;
 		k->family = 6;
 		memcpy(k->addr, addr, 16);

@@ -49,7 +49,7 @@ enum xdt_rdns_state {
 	XDT_RDNS_PENDING,	/* queued or asked; no answer yet */
 	XDT_RDNS_FOUND,		/* @name holds the PTR name */
 	XDT_RDNS_NONE,		/* no name (NXDOMAIN, no PTR, resolver silent) */
-	XDT_RDNS_SKIPPED,	/* not asked: unspecified/multicast/broadcast, or queue full */
+	XDT_RDNS_SKIPPED,	/* not asked: unspecified/multicast/broadcast/loopback, or queue full */
 };
 
 struct xdt_rdns_stats {
