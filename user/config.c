@@ -456,6 +456,14 @@ static int trusted(FILE *f, const char *path, FILE *err)
 	return -EPERM;
 }
 
+/* Can we see @path at all (stat works)? */
+static int visible(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0;
+}
+
 static int find_file(int argc, char **argv, FILE **f, char **path, FILE *err)
 {
 	char places[2][PATH_MAX];
@@ -480,8 +488,13 @@ static int find_file(int argc, char **argv, FILE **f, char **path, FILE *err)
 		n_places = search_path(places);
 		for (n = 0; n < n_places; n++) {
 			rc = open_file(places[n], f);
-			/* Absent, or a file where a directory of the path would be. */
-			if (rc == -ENOENT || rc == -ENOTDIR)
+			/*
+			 * Absent, a file where a directory of the path would be, or a
+			 * directory we may not search (HOME still names root's home
+			 * under `setpriv`/`sudo -u`): nothing of ours is there. A file we
+			 * can see but not read is an error below.
+			 */
+			if (rc == -ENOENT || rc == -ENOTDIR || (rc == -EACCES && !visible(places[n])))
 				continue;
 			if (rc) {
 				fprintf(err, "xdptop: cannot read the configuration file %s: %s "

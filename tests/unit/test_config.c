@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -670,4 +671,97 @@ Test(config, refuses_a_search_path_file_others_may_write)
 	unlink("config.yml");
 	cr_assert_eq(chdir(here), 0);
 	rmdir(dir);
+}
+
+/* mkdir -p; 0 or -1. */
+static int mkdir_p(const char *path)
+{
+	char buf[PATH_MAX], *p;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	return mkdir(buf, 0755) < 0 && errno != EEXIST ? -1 : 0;
+}
+
+/*
+ * As another user (setpriv, sudo -u) HOME may still name a home we cannot enter:
+ * nothing of ours is there, so it is skipped; a file we see but cannot read is an
+ * error. Runs in a child that gives up root; skipped when not root.
+ */
+Test(config, an_unsearchable_home_is_skipped_an_unreadable_file_is_not)
+{
+	char dir[] = "/tmp/xdt-cfg-perm-XXXXXX", path[PATH_MAX];
+	int status;
+	pid_t pid;
+	FILE *f;
+
+	if (geteuid() != 0)
+		cr_skip_test("needs root to act as another user");
+	cr_assert(mkdtemp(dir));
+	cr_assert_eq(chmod(dir, 0755), 0);
+	snprintf(path, sizeof(path), "%s/home/.config/xdptop", dir);
+	cr_assert_eq(mkdir_p(path), 0);
+	snprintf(path, sizeof(path), "%s/home/.config/xdptop/config.yml", dir);
+	f = fopen(path, "w");
+	cr_assert(f);
+	fputs("json: true\n", f);
+	fclose(f);
+	/* The home is 0700 root: not searchable by the child. */
+	snprintf(path, sizeof(path), "%s/home", dir);
+	cr_assert_eq(chmod(path, 0700), 0);
+	pid = fork();
+	cr_assert(pid >= 0);
+	if (pid == 0) {
+		char *argv[] = { (char *)"xdptop", NULL }, **out = NULL, *used = NULL;
+		char hdir[PATH_MAX];
+		FILE *null = fopen("/dev/null", "w");
+		int n = 0, rc;
+
+		snprintf(hdir, sizeof(hdir), "%s/home", dir);
+		setenv("HOME", hdir, 1);
+		unsetenv("XDG_CONFIG_HOME");
+		if (chdir("/") || setgid(65534) || setuid(65534))
+			_exit(10);
+		rc = xdt_config_argv(1, argv, &n, &out, &used, null);
+		if (rc != 0 || used)
+			_exit(11);
+		_exit(0);
+	}
+	waitpid(pid, &status, 0);
+	cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child: %d", status);
+	/* Searchable home, unreadable file: an error. */
+	snprintf(path, sizeof(path), "%s/home", dir);
+	chmod(path, 0755);
+	snprintf(path, sizeof(path), "%s/home/.config", dir);
+	chmod(path, 0755);
+	snprintf(path, sizeof(path), "%s/home/.config/xdptop", dir);
+	chmod(path, 0755);
+	snprintf(path, sizeof(path), "%s/home/.config/xdptop/config.yml", dir);
+	chmod(path, 0600);
+	pid = fork();
+	cr_assert(pid >= 0);
+	if (pid == 0) {
+		char *argv[] = { (char *)"xdptop", NULL }, **out = NULL, *used = NULL;
+		char hdir[PATH_MAX];
+		FILE *null = fopen("/dev/null", "w");
+		int n = 0;
+
+		snprintf(hdir, sizeof(hdir), "%s/home", dir);
+		setenv("HOME", hdir, 1);
+		unsetenv("XDG_CONFIG_HOME");
+		if (chdir("/") || setgid(65534) || setuid(65534))
+			_exit(10);
+		_exit(xdt_config_argv(1, argv, &n, &out, &used, null) == -EACCES ? 0 : 12);
+	}
+	waitpid(pid, &status, 0);
+	cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child: %d", status);
+	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
+	cr_expect_eq(system(path), 0);
 }
