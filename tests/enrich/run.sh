@@ -42,6 +42,8 @@ SUITE=enrich
 . "$ROOT/tests/lib/suite.sh"
 # shellcheck source=../e2e/lib.sh
 . "$ROOT/tests/e2e/lib.sh"
+# shellcheck source=../lib/hostveth.sh
+. "$ROOT/tests/lib/hostveth.sh"
 
 if [[ $(id -u) != 0 ]]; then
 	echo "SKIP: the enrichment tests need root (network namespaces, live capture)"
@@ -78,16 +80,7 @@ trap 'en_cleanup; trap - INT; kill -INT $$' INT
 trap 'en_cleanup; trap - TERM; kill -TERM $$' TERM
 T=$XDT_TMP
 
-setup() {
-	xdt_netns_add "$NS" &&
-	ip link add "$HL" type veth peer name "$PL" &&
-	ip link set "$PL" netns "$NS" &&
-	ip link set "$HL" addrgenmode none &&
-	ip addr add "$H4/24" dev "$HL" && ip addr add "$H6/112" dev "$HL" nodad &&
-	ip link set "$HL" up &&
-	xdt_addr "$NS" "$PL" "$N4/24" "$N6/112"
-}
-if ! setup; then
+if ! hostveth_up "$NS" "$HL" "$PL" "$H4/24" "$N4/24" "$H6/112" "$N6/112"; then
 	fail setup "cannot create the namespace and veth pair"
 	summary
 	exit 1
@@ -120,9 +113,7 @@ perl "$HERE/mkmmdb.pl" asn "$T/geo/GeoLite2-ASN.mmdb" \
 run_xd() {
 	local name=$1 secs=$2
 	shift 2
-	timeout "$secs" unshare --mount --propagation private -- \
-		sh -c 'mount --bind "$0" /etc/resolv.conf && exec "$@"' "$T/resolv.conf" \
-		"$@" >"$T/$name.jsonl" 2>"$T/$name.err"
+	(with_resolv "$T/resolv.conf" timeout "$secs" "$@") >"$T/$name.jsonl" 2>"$T/$name.err"
 }
 
 # --- GeoIP and PTR names ---------------------------------------------------------
@@ -192,10 +183,8 @@ flood_run() {	# NAME XDPTOP-ARGS...: xdptop during the flood, tcpdump at the res
 	local name=$1
 	shift
 	xdt_capture_start "$NS" "dns-$name" "$PL" "udp port 53 and src host $H4"
-	unshare --mount --propagation private -- \
-		sh -c 'mount --bind "$0" /etc/resolv.conf && exec "$@"' "$T/resolv.conf" \
-		"$XDPTOP" -i "$HL" --json --interval 1 --duration 9 --no-geoip "$@" \
-		>"$T/$name.jsonl" 2>"$T/$name.err" &
+	(with_resolv "$T/resolv.conf" "$XDPTOP" -i "$HL" --json --interval 1 --duration 9 \
+		--no-geoip "$@") >"$T/$name.jsonl" 2>"$T/$name.err" &
 	local xd=$!
 	XDT_PIDS+=("$xd")
 	sleep 1
@@ -208,7 +197,8 @@ read -r max total < <(tshark -r "$T/dns-budget.pcap" -Y 'dns.flags.response == 0
 	-T fields -e frame.time_epoch 2>/dev/null | "$PY" "$HERE/window.py")
 flows=$(grep -c '"type":"flow"' "$T/budget.jsonl")
 if ((total > 0 && max <= 20)); then
-	pass rdns/budget "most in 1 s: $max, queries: $total"
+	pass rdns/budget
+	echo "note: rdns budget: at most $max PTR queries in any 1 s window (budget 20), $total in all"
 else
 	fail rdns/budget "most PTR queries in any second: $max (budget 20), in all: $total;" \
 		"flow lines: $flows" "$(tail -n 3 "$T/budget.err")"
@@ -248,7 +238,8 @@ fi
 (cd "$T/empty" && HOME=$T/home run_xd cfg2 20 env -u XDG_CONFIG_HOME "$XDPTOP" --interval 0.25)
 stats2=$(grep -c '"type":"stats"' "$T/cfg2.jsonl")
 if ((stats2 >= 2 * stats - 1)); then
-	pass config/command-line-wins "$stats2 tables at 0.25 s, $stats at 0.5 s"
+	pass config/command-line-wins
+	echo "note: config: $stats2 tables with --interval 0.25, $stats with the file's 0.5"
 else
 	fail config/command-line-wins "$stats2 tables with --interval 0.25, $stats with the file's 0.5"
 fi

@@ -54,6 +54,8 @@ SUITE=sandbox
 . "$ROOT/tests/lib/suite.sh"
 # shellcheck source=../e2e/lib.sh
 . "$ROOT/tests/e2e/lib.sh"
+# shellcheck source=../lib/hostveth.sh
+. "$ROOT/tests/lib/hostveth.sh"
 
 if [[ $(id -u) != 0 ]]; then
 	echo "SKIP: the sandbox tests need root (BPF, cgroups, network namespaces)"
@@ -93,16 +95,7 @@ trap 'sb_cleanup; trap - INT; kill -INT $$' INT
 trap 'sb_cleanup; trap - TERM; kill -TERM $$' TERM
 
 # --- set-up ------------------------------------------------------------------
-setup() {
-	xdt_netns_add "$NS" &&
-	ip link add "$HL" type veth peer name "$PL" &&
-	ip link set "$PL" netns "$NS" &&
-	ip link set "$HL" addrgenmode none && ip addr add "$H4/24" dev "$HL" &&
-	ip link set "$HL" up &&
-	ip -n "$NS" link set "$PL" addrgenmode none && ip -n "$NS" addr add "$N4/24" dev "$PL" &&
-	ip -n "$NS" link set "$PL" up
-}
-if ! setup; then
+if ! hostveth_up "$NS" "$HL" "$PL" "$H4/24" "$N4/24"; then
 	fail setup "cannot create the namespace and veth pair"
 	summary
 	exit 1
@@ -123,9 +116,8 @@ fi
 start_xd() {
 	local name=$1 bin=$2
 	shift 2
-	unshare --mount --propagation private -- \
-		sh -c 'mount --bind "$0" /etc/resolv.conf && exec "$@"' "$XDT_TMP/resolv.conf" \
-		"$bin" "$@" >"$XDT_TMP/$name.jsonl" 2>"$XDT_TMP/$name.err" &
+	(with_resolv "$XDT_TMP/resolv.conf" "$bin" "$@") >"$XDT_TMP/$name.jsonl" \
+		2>"$XDT_TMP/$name.err" &
 	XDPID=$!
 	XDT_PIDS+=("$XDPID")
 }
