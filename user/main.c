@@ -925,7 +925,6 @@ int main(int argc, char **argv)
 	/* Into our own cgroup before any socket exists (sandbox/sandbox.h). */
 	so.disabled = o.no_sandbox;
 	so.strict = o.sandbox_strict;
-	so.allow_dns = !o.no_resolve;
 	so.bpf_map_fd = -1;
 	so.force_unavailable = o.selftest_unavailable;
 	a.sb = xdt_sandbox_early(&so);
@@ -935,6 +934,8 @@ int main(int argc, char **argv)
 	}
 
 	open_enrichment(&o, &a);
+	/* The egress lock admits the resolvers only when there is a PTR client to use them. */
+	so.allow_dns = a.rdns != NULL;
 	memset(&eo, 0, sizeof(eo));
 	eo.geoip = a.geoip;
 	eo.rdns = a.rdns;
