@@ -75,6 +75,7 @@ struct app {
 	struct source *src;	/* what the capture thread runs */
 	struct xdt_geoip *geoip;
 	struct xdt_rdns *rdns;
+	struct xdt_resolvers resolvers;	/* the PTR client's, and the egress lock's */
 };
 
 #define SNAPSHOT_EVERY_NS (5ULL * 1000000000ULL)
@@ -754,10 +755,9 @@ static void open_enrichment(const struct xdt_opts *o, struct app *a)
 	/* A replay printed as JSON ends before any answer could come: no queries then. */
 	if (!o->no_resolve && !(o->read_path && !a->ui)) {
 		struct xdt_rdns_opts ro = { .rate = o->resolve_rate };
-		struct xdt_resolvers res;
 
-		xdt_resolv_parse("/etc/resolv.conf", &res);
-		a->rdns = xdt_rdns_new(&res, &ro, msg, sizeof(msg));
+		xdt_resolv_parse("/etc/resolv.conf", &a->resolvers);
+		a->rdns = xdt_rdns_new(&a->resolvers, &ro, msg, sizeof(msg));
 		if (!a->rdns)
 			xdt_warn("reverse DNS unavailable: %s", msg);
 	}
@@ -935,7 +935,7 @@ int main(int argc, char **argv)
 
 	open_enrichment(&o, &a);
 	/* The egress lock admits the resolvers only when there is a PTR client to use them. */
-	so.allow_dns = a.rdns != NULL;
+	so.resolvers = a.rdns ? &a.resolvers : NULL;
 	memset(&eo, 0, sizeof(eo));
 	eo.geoip = a.geoip;
 	eo.rdns = a.rdns;

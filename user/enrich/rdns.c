@@ -26,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "geoip.h"
 #include "rdns.h"
 #include "dpi/dns.h"
 #include "util/hash.h"
@@ -143,38 +144,32 @@ static uint64_t now_ns(void)
 
 /*
  * The cache key of an address worth asking about; -1 for those no resolver has
- * a name for: 0.0.0.0/8 ("this network", source-only), multicast, the limited
- * broadcast, ::, ff00::/8; and loopback (127/8, ::1), which is this host, not
- * worth a query. An IPv4-mapped address becomes its IPv4 address.
+ * a name for, as GeoIP's classifier labels them: unspecified, reserved (0/8
+ * "this network" among them), loopback (this host: not worth a query),
+ * multicast, broadcast. An IPv4-mapped address becomes its IPv4 address.
  */
 static int make_key(int family, const uint8_t *addr, struct key *k)
 {
 	static const uint8_t mapped[12] = { [10] = 0xff, [11] = 0xff };
-	static const uint8_t zero[16];
+	static const char *const never[] = { "unspecified", "reserved", "loopback", "multicast",
+					     "broadcast" };
+	const char *label;
+	size_t i;
 
 	memset(k, 0, sizeof(*k));
-	if (!addr)
+	if (!addr || (family != 4 && family != 6))
 		return -1;
 	if (family == 6 && !memcmp(addr, mapped, sizeof(mapped))) {
 		family = 4;
 		addr += sizeof(mapped);
 	}
-	if (family == 4) {
-		if (addr[0] == 0 || addr[0] == 127 || (addr[0] & 0xf0) == 0xe0 ||
-		    (addr[0] == 255 && addr[1] == 255 && addr[2] == 255 && addr[3] == 255))
+	label = xdt_geo_special(family, addr);
+	for (i = 0; label && i < sizeof(never) / sizeof(never[0]); i++)
+		if (!strcmp(label, never[i]))
 			return -1;
-		k->family = 4;
-		memcpy(k->addr, addr, 4);
-		return 0;
-	}
-	if (family == 6) {
-		if (addr[0] == 0xff || !memcmp(addr, zero, 15))	/* ff00::/8, ::, ::1 */
-			return -1;
-		k->family = 6;
-		memcpy(k->addr, addr, 16);
-		return 0;
-	}
-	return -1;
+	k->family = (uint8_t)family;
+	memcpy(k->addr, addr, family == 4 ? 4 : 16);
+	return 0;
 }
 
 /* "4.3.2.1.in-addr.arpa" or the 32 nibbles of ip6.arpa, low nibble first. */

@@ -163,7 +163,7 @@ void xdt_sb_landlock(const struct xdt_sandbox_opts *o, struct xdt_sb_layer_repor
 					 LL_FS_REMOVE_FILE | LL_FS_TRUNCATE,
 				handled);
 	}
-	if (!rc && abi >= 4 && o->allow_dns) {
+	if (!rc && abi >= 4 && o->resolvers) {
 		struct ll_net_port_attr np = { .allowed_access = LL_NET_CONNECT_TCP, .port = 53 };
 
 		if (syscall(SYS_landlock_add_rule, rs, LL_RULE_NET_PORT, &np, 0) < 0)

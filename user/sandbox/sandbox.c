@@ -77,25 +77,23 @@ static void resolvers_text(const struct xdt_resolvers *r, char *buf, size_t len)
 static void udp_lock(struct xdt_sandbox *sb, const struct xdt_sandbox_opts *o)
 {
 	struct xdt_sb_layer_report *r = &sb->rep.l[XDT_SB_UDP_LOCK];
-	const char *path = o->resolv_conf ? o->resolv_conf : "/etc/resolv.conf";
-	struct xdt_resolvers res;
+	const struct xdt_resolvers none = { 0 }, *res = o->resolvers ? o->resolvers : &none;
 	char err[256], list[160];
 
 	if (!sb->eg) {
 		xdt_sb_set(r, XDT_SB_UNAVAILABLE, "%s", sb->eg_err);
 		return;
 	}
-	xdt_resolv_parse(path, &res);
-	if (xdt_egress_lock(sb->eg, &res, o->allow_dns, err, sizeof(err)) < 0) {
+	if (xdt_egress_lock(sb->eg, res, o->resolvers != NULL, err, sizeof(err)) < 0) {
 		xdt_sb_set(r, XDT_SB_UNAVAILABLE, "%s", err);
 		return;
 	}
-	resolvers_text(&res, list, sizeof(list));
-	if (!o->allow_dns)
+	resolvers_text(res, list, sizeof(list));
+	if (!o->resolvers)
 		xdt_sb_set(r, XDT_SB_ON, "no TCP or UDP to anywhere");
 	else
 		xdt_sb_set(r, XDT_SB_ON, "TCP/UDP only to port 53 of %s%s", list,
-			   res.defaulted ? " (no nameserver in resolv.conf: glibc's default)" : "");
+			   res->defaulted ? " (no nameserver in resolv.conf: glibc's default)" : "");
 }
 
 static void nnp(const struct xdt_sandbox_opts *o, struct xdt_sb_layer_report *r)

@@ -19,6 +19,7 @@
 #include <stddef.h>
 
 #include "report.h"
+#include "resolv.h"
 
 #define XDT_SB_MAX_PATHS 16
 #define XDT_SB_MAX_FDS 32
@@ -32,8 +33,11 @@ struct xdt_sandbox_opts {
 	/* Files written after lock-down (logs, exports); their directories may get new files. */
 	const char *write_paths[XDT_SB_MAX_PATHS];
 	unsigned int n_write;
-	int allow_dns;		/* TCP/UDP to port 53 of the resolvers (reverse DNS) */
-	const char *resolv_conf;	/* NULL: /etc/resolv.conf */
+	/*
+	 * TCP/UDP to port 53 of these servers only, the very list the PTR client
+	 * uses (so the two cannot disagree); NULL: no TCP or UDP to anywhere.
+	 */
+	const struct xdt_resolvers *resolvers;
 	/* Capture sockets: may be read, never written (an AF_PACKET socket can send). */
 	int deny_write_fds[XDT_SB_MAX_FDS];
 	unsigned int n_deny_write_fds;
