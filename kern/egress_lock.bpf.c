@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The UDP-egress lock (loader/egress.c): attached to xdptop's own cgroup v2 leaf,
- * so these programs judge only xdptop's sockets. Reverse DNS is the one thing
- * xdptop sends: TCP or UDP to port 53 of the resolvers in xdt_egress_allow.
- * Everything else is refused, and the kernel turns a 0 into EPERM.
+ * so these programs judge only xdptop's sockets. What xdptop may send is listed
+ * in xdt_egress_allow, one entry per (address, port, socket type): TCP and UDP to
+ * port 53 of the resolvers for reverse DNS, and UDP to the IPFIX collector when
+ * --ipfix names one. Everything else is refused, and the kernel turns a 0 into
+ * EPERM.
  *
  * A socket belongs to the cgroup it was created in, so a socket made before
  * xdptop moved into the leaf is not judged here at all; that is why the move is
@@ -24,25 +26,24 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
 
-#define DNS_PORT 53
-
-/* Set by the loader before load; 0 refuses every destination. */
-const volatile __u32 xdt_allow_dns = 0;
-
 /*
- * An IPv6 address in network order; IPv4 destinations are looked up as
- * ::ffff:a.b.c.d, so an IPv6 socket sending to a mapped address (which the kernel
- * may hand to either the 4 or the 6 hook) gets the IPv4 entry's answer.
+ * A destination: an IPv6 address in network order (IPv4 destinations are looked
+ * up as ::ffff:a.b.c.d, so an IPv6 socket sending to a mapped address, which the
+ * kernel may hand to either the 4 or the 6 hook, gets the IPv4 entry's answer),
+ * the port as bpf_sock_addr.user_port holds it (network order in the low 16
+ * bits), and SOCK_STREAM or SOCK_DGRAM. Layout shared with loader/egress.c.
  */
-struct egress_addr {
+struct egress_dest {
 	__u32 a[4];
+	__u32 port;
+	__u32 type;
 };
 
-/* Filled and frozen by the loader before the programs are attached. */
+/* Filled and frozen by the loader before the programs are attached; empty refuses all. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 8);		/* resolv.h's XDT_RESOLV_MAX is 3 */
-	__type(key, struct egress_addr);
+	__uint(max_entries, 16);	/* 3 resolvers x TCP, UDP, and the collector */
+	__type(key, struct egress_dest);
 	__type(value, __u8);
 } xdt_egress_allow SEC(".maps");
 
@@ -61,18 +62,18 @@ static __always_inline int tcp_or_udp(__u32 type, __u32 protocol)
 	return 0;
 }
 
-static __always_inline int allowed(struct bpf_sock_addr *ctx, struct egress_addr *k)
+static __always_inline int allowed(struct bpf_sock_addr *ctx, struct egress_dest *k)
 {
-	if (!xdt_allow_dns || !tcp_or_udp(ctx->type, ctx->protocol))
+	if (!tcp_or_udp(ctx->type, ctx->protocol))
 		return 0;
-	if (ctx->user_port != bpf_htons(DNS_PORT))
-		return 0;
+	k->port = ctx->user_port;
+	k->type = ctx->type;
 	return bpf_map_lookup_elem(&xdt_egress_allow, k) != NULL;
 }
 
 static __always_inline int allowed4(struct bpf_sock_addr *ctx)
 {
-	struct egress_addr k = {
+	struct egress_dest k = {
 		.a = { 0, 0, bpf_htonl(0xffff), ctx->user_ip4 },
 	};
 
@@ -81,7 +82,7 @@ static __always_inline int allowed4(struct bpf_sock_addr *ctx)
 
 static __always_inline int allowed6(struct bpf_sock_addr *ctx)
 {
-	struct egress_addr k = {
+	struct egress_dest k = {
 		.a = { ctx->user_ip6[0], ctx->user_ip6[1], ctx->user_ip6[2], ctx->user_ip6[3] },
 	};
 

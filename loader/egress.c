@@ -9,7 +9,9 @@
 #include <stdlib.h>
 #include <sched.h>
 #include <string.h>
+#include <arpa/inet.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -361,29 +363,43 @@ static void egress_detach(struct xdt_egress *g)
 	g->skel = NULL;
 }
 
-/* The allow map's key: IPv6, IPv4 as ::ffff:a.b.c.d (see kern/egress_lock.bpf.c). */
-static void allow_key(const struct xdt_resolver *v, uint8_t key[16])
+/* The allow map's key: kern/egress_lock.bpf.c's struct egress_dest. */
+struct egress_key {
+	uint8_t a[16];	/* IPv6, IPv4 as ::ffff:a.b.c.d */
+	uint32_t port;	/* as bpf_sock_addr.user_port: network order in the low 16 bits */
+	uint32_t type;	/* SOCK_STREAM or SOCK_DGRAM */
+};
+
+static void allow_key(const struct xdt_egress_dest *d, struct egress_key *k)
 {
-	memset(key, 0, 16);
-	if (v->family == 4) {
-		key[10] = key[11] = 0xff;
-		memcpy(key + 12, v->addr, 4);
+	memset(k, 0, sizeof(*k));
+	if (d->family == 4) {
+		k->a[10] = k->a[11] = 0xff;
+		memcpy(k->a + 12, d->addr, 4);
 	} else {
-		memcpy(key, v->addr, 16);
+		memcpy(k->a, d->addr, 16);
 	}
+	k->port = htons(d->port);
+	k->type = d->udp ? SOCK_DGRAM : SOCK_STREAM;
 }
 
-int xdt_egress_lock(struct xdt_egress *g, const struct xdt_resolvers *r, int allow_dns,
+int xdt_egress_lock(struct xdt_egress *g, const struct xdt_egress_dest *d, unsigned int nd,
 		    char *err, size_t errlen)
 {
 	struct bpf_program *progs[EGRESS_LINKS];
-	uint8_t key[16], one = 1;
+	struct egress_key key;
 	unsigned int i, n = 0;
+	uint8_t one = 1;
 	int rc, map;
 
 	if (g->skel) {
 		snprintf(err, errlen, "the egress lock is already in place");
 		return -EALREADY;
+	}
+	if (nd > XDT_EGRESS_MAX_DESTS) {
+		snprintf(err, errlen, "%u destinations for the egress lock, at most %d", nd,
+			 XDT_EGRESS_MAX_DESTS);
+		return -E2BIG;
 	}
 	g->skel = egress_lock_bpf__open();
 	if (!g->skel) {
@@ -391,7 +407,6 @@ int xdt_egress_lock(struct xdt_egress *g, const struct xdt_resolvers *r, int all
 		snprintf(err, errlen, "cannot open the egress-lock BPF object: %s", strerror(-rc));
 		return rc;
 	}
-	g->skel->rodata->xdt_allow_dns = allow_dns ? 1 : 0;
 	rc = egress_lock_bpf__load(g->skel);
 	if (rc) {
 		snprintf(err, errlen, "the kernel refused the egress-lock programs: %s (xdptop -v "
@@ -399,13 +414,13 @@ int xdt_egress_lock(struct xdt_egress *g, const struct xdt_resolvers *r, int all
 		goto fail;
 	}
 	map = bpf_map__fd(g->skel->maps.xdt_egress_allow);
-	for (i = 0; allow_dns && i < r->n && i < XDT_RESOLV_MAX; i++) {
-		if (r->a[i].family != 4 && r->a[i].family != 6)
+	for (i = 0; i < nd; i++) {
+		if (d[i].family != 4 && d[i].family != 6)
 			continue;
-		allow_key(&r->a[i], key);
-		if (bpf_map_update_elem(map, key, &one, BPF_ANY)) {
+		allow_key(&d[i], &key);
+		if (bpf_map_update_elem(map, &key, &one, BPF_ANY)) {
 			rc = -errno;
-			snprintf(err, errlen, "cannot fill the resolver allow map: %s",
+			snprintf(err, errlen, "cannot fill the egress allow map: %s",
 				 strerror(-rc));
 			goto fail;
 		}
@@ -413,7 +428,7 @@ int xdt_egress_lock(struct xdt_egress *g, const struct xdt_resolvers *r, int all
 	/* Not even this process may widen the list once the lock is on. */
 	if (bpf_map_freeze(map)) {
 		rc = -errno;
-		snprintf(err, errlen, "cannot freeze the resolver allow map: %s", strerror(-rc));
+		snprintf(err, errlen, "cannot freeze the egress allow map: %s", strerror(-rc));
 		goto fail;
 	}
 	progs[n++] = g->skel->progs.xdt_egress_create;

@@ -2,7 +2,8 @@
 /*
  * The UDP-egress lock: xdptop in a cgroup v2 leaf of its own, with cgroup
  * sock_create, connect4/6 and sendmsg4/6 programs (kern/egress_lock.bpf.c) that
- * let its sockets reach port 53 of the configured resolvers and nothing else.
+ * let its sockets reach port 53 of the configured resolvers, the IPFIX collector
+ * (--ipfix) if there is one, and nothing else.
  * Landlock cannot do this (it has no UDP rules); seccomp cannot see addresses.
  *
  * Two steps, because a socket belongs to the cgroup it was created in:
@@ -20,8 +21,7 @@
 #define XDT_LOADER_EGRESS_H
 
 #include <stddef.h>
-
-#include "sandbox/resolv.h"
+#include <stdint.h>
 
 struct xdt_egress;
 
@@ -34,14 +34,23 @@ struct xdt_egress;
 struct xdt_egress *xdt_egress_join(const char *mounts, const char *self_cgroup, char *err,
 				   size_t errlen);
 
+/* One destination the lock lets through. */
+struct xdt_egress_dest {
+	uint8_t family;		/* 4 or 6 */
+	uint8_t addr[16];	/* IPv4 in the first 4 bytes */
+	uint16_t port;		/* host order */
+	uint8_t udp;		/* 1: UDP (SOCK_DGRAM), 0: TCP (SOCK_STREAM) */
+};
+#define XDT_EGRESS_MAX_DESTS 16
+
 /*
- * Step 2. Allow TCP and UDP to port 53 of the addresses in @r (none if
- * @allow_dns is 0: every connect and send of a TCP or UDP socket fails with
- * EPERM); IPv4-mapped IPv6 destinations are judged by their IPv4 address. Sockets
- * other than TCP and UDP (raw, ICMP, SCTP, ...) of the inet families cannot be
- * created in the leaf. 0, or -errno with a message in @err.
+ * Step 2. Allow connect() and sendmsg() of TCP or UDP sockets to the @n
+ * destinations in @d only (none: every connect and send of a TCP or UDP socket
+ * fails with EPERM); IPv4-mapped IPv6 destinations are judged by their IPv4
+ * address. Sockets other than TCP and UDP (raw, ICMP, SCTP, ...) of the inet
+ * families cannot be created in the leaf. 0, or -errno with a message in @err.
  */
-int xdt_egress_lock(struct xdt_egress *g, const struct xdt_resolvers *r, int allow_dns,
+int xdt_egress_lock(struct xdt_egress *g, const struct xdt_egress_dest *d, unsigned int n,
 		    char *err, size_t errlen);
 
 /* The leaf's path, e.g. "/sys/fs/cgroup/unified/user.slice/xdptop.1234". */

@@ -78,22 +78,48 @@ static void udp_lock(struct xdt_sandbox *sb, const struct xdt_sandbox_opts *o)
 {
 	struct xdt_sb_layer_report *r = &sb->rep.l[XDT_SB_UDP_LOCK];
 	const struct xdt_resolvers none = { 0 }, *res = o->resolvers ? o->resolvers : &none;
-	char err[256], list[160];
+	struct xdt_egress_dest d[XDT_EGRESS_MAX_DESTS];
+	char err[256], list[160], extra[160] = "", a[INET6_ADDRSTRLEN];
+	unsigned int i, n = 0, t;
 
 	if (!sb->eg) {
 		xdt_sb_set(r, XDT_SB_UNAVAILABLE, "%s", sb->eg_err);
 		return;
 	}
-	if (xdt_egress_lock(sb->eg, res, o->resolvers != NULL, err, sizeof(err)) < 0) {
+	/* Reverse DNS: TCP and UDP to port 53 of each resolver. */
+	for (i = 0; o->resolvers && i < res->n && i < XDT_RESOLV_MAX; i++) {
+		for (t = 0; t < 2; t++) {
+			d[n] = (struct xdt_egress_dest){ .family = res->a[i].family, .port = 53,
+							 .udp = (uint8_t)t };
+			memcpy(d[n].addr, res->a[i].addr, 16);
+			n++;
+		}
+	}
+	for (i = 0; i < o->n_udp_dests && i < 2 && n < XDT_EGRESS_MAX_DESTS; i++) {
+		const struct xdt_sb_udp_dest *u = &o->udp_dests[i];
+		size_t off = strlen(extra);
+
+		d[n] = (struct xdt_egress_dest){ .family = u->family, .port = u->port, .udp = 1 };
+		memcpy(d[n].addr, u->addr, 16);
+		n++;
+		inet_ntop(u->family == 4 ? AF_INET : AF_INET6, u->addr, a, sizeof(a));
+		snprintf(extra + off, sizeof(extra) - off, "%sUDP to %s%s%s:%u (%s)",
+			 off || o->resolvers ? "; " : "", u->family == 6 ? "[" : "", a,
+			 u->family == 6 ? "]" : "", u->port, u->what ? u->what : "export");
+	}
+	if (xdt_egress_lock(sb->eg, d, n, err, sizeof(err)) < 0) {
 		xdt_sb_set(r, XDT_SB_UNAVAILABLE, "%s", err);
 		return;
 	}
 	resolvers_text(res, list, sizeof(list));
-	if (!o->resolvers)
+	if (!n)
 		xdt_sb_set(r, XDT_SB_ON, "no TCP or UDP to anywhere");
+	else if (!o->resolvers)
+		xdt_sb_set(r, XDT_SB_ON, "%s only", extra);
 	else
-		xdt_sb_set(r, XDT_SB_ON, "TCP/UDP only to port 53 of %s%s", list,
-			   res->defaulted ? " (no nameserver in resolv.conf: glibc's default)" : "");
+		xdt_sb_set(r, XDT_SB_ON, "TCP/UDP only to port 53 of %s%s%s", list,
+			   res->defaulted ? " (no nameserver in resolv.conf: glibc's default)" : "",
+			   extra);
 }
 
 static void nnp(const struct xdt_sandbox_opts *o, struct xdt_sb_layer_report *r)

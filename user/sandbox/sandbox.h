@@ -17,6 +17,7 @@
 #define XDT_SANDBOX_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "report.h"
 #include "resolv.h"
@@ -38,6 +39,14 @@ struct xdt_sandbox_opts {
 	 * uses (so the two cannot disagree); NULL: no TCP or UDP to anywhere.
 	 */
 	const struct xdt_resolvers *resolvers;
+	/* UDP to these (the IPFIX collector) besides; its socket is connected before. */
+	struct xdt_sb_udp_dest {
+		uint8_t family;		/* 4 or 6 */
+		uint8_t addr[16];
+		uint16_t port;		/* host order */
+		const char *what;	/* "IPFIX collector", for the report */
+	} udp_dests[2];
+	unsigned int n_udp_dests;
 	/* Capture sockets: may be read, never written (an AF_PACKET socket can send). */
 	int deny_write_fds[XDT_SB_MAX_FDS];
 	unsigned int n_deny_write_fds;
