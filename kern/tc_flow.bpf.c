@@ -71,6 +71,7 @@ int xdt_tc_egress(struct __sk_buff *skb)
 	int rc;
 
 	kstat(XDT_KSTAT_PACKETS);
+	kifstat(skb->ifindex, XDT_IFSTAT_TX, skb->len);
 	/*
 	 * Headers outside the linear area cannot be read directly: pull the first
 	 * bytes in (rare on egress; a no-op when they are already there).

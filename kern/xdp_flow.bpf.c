@@ -90,6 +90,7 @@ int xdt_xdp(struct xdp_md *ctx)
 	int rc;
 
 	kstat(XDT_KSTAT_PACKETS);
+	kifstat(ctx->ingress_ifindex, XDT_IFSTAT_RX, (__u32)(data_end - data));
 	rc = kparse_eth(data, data_end, (__u32)(data_end - data), &p);
 	if (rc != KPARSE_OK) {
 		kstat(rc == KPARSE_UNSUPPORTED ? XDT_KSTAT_UNSUPPORTED : XDT_KSTAT_MALFORMED);

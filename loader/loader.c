@@ -95,6 +95,15 @@ static void configure(const struct xdt_kernel_opts *o, volatile __u32 *pk, volat
 	*by = o->dpi_bytes;
 }
 
+/* Interface slots of xdt_ifstats: the order the interfaces were given in. */
+static void configure_ifaces(const struct xdt_kernel *k, volatile __u32 *ifindex)
+{
+	unsigned int i;
+
+	for (i = 0; i < k->n; i++)
+		ifindex[i] = (__u32)k->att[i].ifindex;
+}
+
 /* The TC object uses the XDP object's maps: one flow table for both directions. */
 static int share_maps(struct xdp_flow_bpf *x, struct tc_flow_bpf *t)
 {
@@ -106,6 +115,7 @@ static int share_maps(struct xdp_flow_bpf *x, struct tc_flow_bpf *t)
 		{ x->maps.xdt_frags, t->maps.xdt_frags },
 		{ x->maps.xdt_prefixes, t->maps.xdt_prefixes },
 		{ x->maps.xdt_stats, t->maps.xdt_stats },
+		{ x->maps.xdt_ifstats, t->maps.xdt_ifstats },
 	};
 	size_t i;
 	int err;
@@ -235,6 +245,8 @@ struct xdt_kernel *xdt_kernel_open(const struct xdt_kernel_opts *o, char *err, s
 	}
 	configure(o, &k->xdp->rodata->cfg_dpi_packets, &k->xdp->rodata->cfg_dpi_bytes);
 	configure(o, &k->tc->rodata->cfg_dpi_packets, &k->tc->rodata->cfg_dpi_bytes);
+	configure_ifaces(k, k->xdp->rodata->cfg_ifindex);
+	configure_ifaces(k, k->tc->rodata->cfg_ifindex);
 	k->xdp->rodata->cfg_mirror = !!o->mirror;
 	bpf_map__set_max_entries(k->xdp->maps.xdt_flows, (__u32)o->max_flows);
 	bpf_map__set_max_entries(k->xdp->maps.xdt_done, (__u32)o->max_flows);
@@ -265,6 +277,7 @@ struct xdt_kernel *xdt_kernel_open(const struct xdt_kernel_opts *o, char *err, s
 	k->maps.prefixes = bpf_map__fd(k->xdp->maps.xdt_prefixes);
 	k->maps.stats = bpf_map__fd(k->xdp->maps.xdt_stats);
 	k->maps.xsks = bpf_map__fd(k->xdp->maps.xdt_xsks);
+	k->maps.ifstats = bpf_map__fd(k->xdp->maps.xdt_ifstats);
 	return k;
 fail:
 	xdt_kernel_close(k);

@@ -10,13 +10,12 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include <xdptop/kern.h>	/* XDT_KERNEL_MAX_IFACES: the kernel side has a slot for each */
+
 struct xdt_kernel;
 
-/* Most interfaces one xdptop attaches to. */
-#define XDT_KERNEL_MAX_IFACES 16
-
 struct xdt_kernel_opts {
-	const char *const *ifnames;	/* the same programs and maps on each */
+	const char *const *ifnames;	/* the same programs and maps on each; slot = index */
 	unsigned int n_ifnames;
 	size_t max_flows;
 	unsigned int dpi_packets;
@@ -31,6 +30,7 @@ struct xdt_kernel_maps {
 	int prefixes;		/* ring buffer */
 	int stats;
 	int xsks;
+	int ifstats;		/* per-CPU struct xdt_ifstat, keyed by ifnames[] index (kern.h) */
 };
 
 /* Load and attach. NULL with a message in @err (what failed, why, what to do). */

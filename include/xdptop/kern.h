@@ -144,4 +144,29 @@ enum xdt_kstat {
 	XDT_KSTAT__COUNT,
 };
 
+/* Most interfaces one xdptop attaches to: the slots of the per-interface counters. */
+#define XDT_KERNEL_MAX_IFACES 16
+
+/*
+ * Per-interface counters (per-CPU array xdt_ifstats, XDT_IFSTAT_KEYS entries).
+ * Interface slot s is the s-th interface given to the loader (cfg_ifindex[s]);
+ * its key is s * 2 + XDT_IFSTAT_RX (XDP ingress) or + XDT_IFSTAT_TX (TC egress).
+ * Every packet the program runs on is counted, also those it cannot parse.
+ * Bytes are the layer-2 frame as the program sees it (XDP: data_end - data, the
+ * whole frame as the program is not frags-aware; TC: skb->len): Ethernet header
+ * and padding included, the FCS and VLAN tags the NIC stripped not. Most drivers
+ * count the same in the interface counters (`ip -s link`); veth with an XDP
+ * program attached counts received bytes without the Ethernet header. The flows
+ * count IP-layer bytes instead.
+ */
+#define XDT_IFSTAT_RX 0
+#define XDT_IFSTAT_TX 1
+#define XDT_IFSTAT_KEYS (XDT_KERNEL_MAX_IFACES * 2)
+
+struct xdt_ifstat {
+	__u64 packets;
+	__u64 bytes;
+};
+_Static_assert(sizeof(struct xdt_ifstat) == 16, "xdt_ifstat layout is shared with BPF");
+
 #endif

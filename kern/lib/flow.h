@@ -13,6 +13,8 @@
 const volatile __u32 cfg_dpi_packets = 4;	/* prefixes per flow and direction */
 const volatile __u32 cfg_dpi_bytes = 256;	/* bytes per prefix, <= XDT_PREFIX_MAX */
 const volatile __u8 cfg_mirror = 0;		/* XDP: AF_XDP mirror mode */
+/* The watched interfaces in slot order (xdt_ifstats); the list ends at the first 0. */
+const volatile __u32 cfg_ifindex[XDT_KERNEL_MAX_IFACES] = {};
 
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
@@ -71,6 +73,43 @@ static __always_inline void kstat(__u32 slot)
 
 	if (v)
 		(*v)++;
+}
+
+/* Per-interface packets and layer-2 bytes (see struct xdt_ifstat). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, XDT_IFSTAT_KEYS);
+	__type(key, __u32);
+	__type(value, struct xdt_ifstat);
+} xdt_ifstats SEC(".maps");
+
+/*
+ * Count a frame of @len bytes seen on @ifindex in direction @dir (XDT_IFSTAT_*).
+ * The verifier knows the frozen cfg_ifindex: it drops the iterations past the
+ * first 0, so a packet costs a compare per watched interface, not per slot.
+ */
+static __always_inline void kifstat(__u32 ifindex, __u32 dir, __u32 len)
+{
+	struct xdt_ifstat *v;
+	__u32 i, key;
+
+#pragma unroll
+	for (i = 0; i < XDT_KERNEL_MAX_IFACES; i++) {
+		__u32 c = cfg_ifindex[i];
+
+		if (!c)
+			return;
+		if (c == ifindex)
+			break;
+	}
+	if (i >= XDT_KERNEL_MAX_IFACES)
+		return;
+	key = i * 2 + dir;
+	v = bpf_map_lookup_elem(&xdt_ifstats, &key);
+	if (v) {
+		v->packets++;
+		v->bytes += len;
+	}
 }
 
 /* memcmp() order of two 16-byte addresses, as userspace orders keys. */

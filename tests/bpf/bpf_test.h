@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Helpers for the BPF unit tests: run crafted frames through a loaded program with
- * BPF_PROG_TEST_RUN, then read back the flow map, the statistics and the prefix
- * ring buffer. The program-specific part (which skeleton, which verdict means
+ * BPF_PROG_TEST_RUN (on loopback, or on a tap device in a private namespace),
+ * then read back the flow map, the statistics, the per-interface counters and the
+ * prefix ring buffer. The program-specific part (which skeleton, which verdict means
  * "pass") lives in each test file; everything here works on file descriptors.
  */
 #ifndef XDT_TEST_BPF_H
@@ -10,17 +11,23 @@
 
 #include <endian.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <sched.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <criterion/criterion.h>
+#include <criterion/logging.h>
 #include <linux/bpf.h>
+#include <linux/if_tun.h>
 #include <linux/pkt_cls.h>
 
 #include <xdptop/flow.h>
@@ -33,6 +40,7 @@ struct bt_cfg {
 	uint32_t dpi_packets;
 	uint32_t dpi_bytes;
 	uint8_t mirror;
+	uint32_t ifindex[XDT_KERNEL_MAX_IFACES];	/* cfg_ifindex: interface slots */
 };
 
 #define BT_DEFAULT_DPI_PACKETS 4
@@ -53,10 +61,13 @@ struct bt {
 	int flows_fd;
 	int done_fd;
 	int stats_fd;
+	int ifstats_fd;
 	struct ring_buffer *rb;
 	uint32_t pass;		/* the verdict for a packet the program lets through */
 	uint8_t hook;		/* XDT_HOOK_* the prefix records carry */
 	bool skb;		/* the test run builds an skb (TC) */
+	uint32_t ifdir;		/* XDT_IFSTAT_RX (XDP) or XDT_IFSTAT_TX (TC) */
+	uint32_t ifindex;	/* interface the frames run on; 0: the test run's default (lo) */
 	uint32_t dpi_packets;
 	uint32_t dpi_bytes;
 	int nrec;
@@ -108,8 +119,8 @@ static inline int bt_rb_record(void *ctx, void *data, size_t size)
 
 /* Fill @t from a loaded object's fds and the rodata it was loaded with. */
 static inline void bt_init(struct bt *t, const char *name, int prog_fd, int flows_fd, int done_fd,
-			   int stats_fd, int prefixes_fd, uint32_t pass, uint8_t hook,
-			   const struct bt_cfg *cfg)
+			   int stats_fd, int ifstats_fd, int prefixes_fd, uint32_t pass,
+			   uint8_t hook, const struct bt_cfg *cfg)
 {
 	memset(t, 0, sizeof(*t));
 	t->name = name;
@@ -117,28 +128,94 @@ static inline void bt_init(struct bt *t, const char *name, int prog_fd, int flow
 	t->flows_fd = flows_fd;
 	t->done_fd = done_fd;
 	t->stats_fd = stats_fd;
+	t->ifstats_fd = ifstats_fd;
 	t->pass = pass;
 	t->hook = hook;
+	t->ifdir = hook == XDT_HOOK_TC_EGRESS ? XDT_IFSTAT_TX : XDT_IFSTAT_RX;
 	t->dpi_packets = cfg && cfg->dpi_packets ? cfg->dpi_packets : BT_DEFAULT_DPI_PACKETS;
 	t->dpi_bytes = cfg && cfg->dpi_bytes ? cfg->dpi_bytes : BT_DEFAULT_DPI_BYTES;
 	t->rb = ring_buffer__new(prefixes_fd, bt_rb_record, t, NULL);
 	cr_assert_not_null(t->rb, "ring_buffer__new: %s", strerror(errno));
 }
 
+/*
+ * The network namespace the test started in, and a tap device in a private one:
+ * an interface besides loopback for the test run to take frames from.
+ */
+static int bt_netns_fd = -1;
+static int bt_tap_fd = -1;
+
+/*
+ * Move the test into a new network namespace and make tap device @name in it
+ * (the tun ioctl: no netlink needed). Both go away with bt_if_fini() or, if the
+ * test dies, with its process. Returns the tap's ifindex.
+ */
+static inline uint32_t bt_if_tap(const char *name)
+{
+	struct ifreq ifr;
+	unsigned int ifindex;
+
+	cr_assert_eq(bt_netns_fd, -1, "one tap per test");
+	bt_netns_fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	cr_assert_geq(bt_netns_fd, 0, "/proc/self/ns/net: %s", strerror(errno));
+	if (unshare(CLONE_NEWNET) < 0)
+		bt_unavailable("unshare(CLONE_NEWNET): %s", strerror(errno));
+	bt_tap_fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
+	if (bt_tap_fd < 0)
+		bt_unavailable("/dev/net/tun: %s (a tap device stands in for an interface)",
+			       strerror(errno));
+	memset(&ifr, 0, sizeof(ifr));
+	ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	if (ioctl(bt_tap_fd, TUNSETIFF, &ifr) < 0)
+		bt_unavailable("TUNSETIFF %s: %s", name, strerror(errno));
+	ifindex = if_nametoindex(name);
+	cr_assert_gt(ifindex, 1, "tap %s has no ifindex: %s", name, strerror(errno));
+	return ifindex;
+}
+
+/* Remove the tap and go back to the test's namespace; nothing to do without bt_if_tap(). */
+static inline void bt_if_fini(void)
+{
+	if (bt_tap_fd >= 0)
+		close(bt_tap_fd);
+	bt_tap_fd = -1;
+	if (bt_netns_fd >= 0) {
+		if (setns(bt_netns_fd, CLONE_NEWNET) < 0)
+			cr_log_error("setns back to the test's network namespace: %s",
+				     strerror(errno));
+		close(bt_netns_fd);
+	}
+	bt_netns_fd = -1;
+}
+
 static inline void bt_fini(struct bt *t)
 {
 	ring_buffer__free(t->rb);
 	t->rb = NULL;
+	bt_if_fini();
 }
 
-/* Raw test run: 0 and the verdict in *retval, or -errno from the syscall. */
+/*
+ * Raw test run: 0 and the verdict in *retval, or -errno from the syscall. With
+ * t->ifindex set, the frame arrives on (XDP) or leaves by (TC) that interface.
+ */
 static inline int bt_try_run(struct bt *t, const void *data, size_t len, uint32_t *retval,
 			     void *out, uint32_t *out_len)
 {
 	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = data, .data_size_in = (__u32)len,
 		    .data_out = out, .data_size_out = out_len ? *out_len : 0, .repeat = 1);
+	struct xdp_md xdp = { .data_end = (__u32)len, .ingress_ifindex = t->ifindex };
+	struct __sk_buff skb = { .ifindex = t->ifindex };
 	int rc;
 
+	if (t->ifindex && t->skb) {
+		opts.ctx_in = &skb;
+		opts.ctx_size_in = sizeof(skb);
+	} else if (t->ifindex) {
+		opts.ctx_in = &xdp;
+		opts.ctx_size_in = sizeof(xdp);
+	}
 	rc = bpf_prog_test_run_opts(t->prog_fd, &opts);
 	if (rc < 0)
 		return -errno;
@@ -204,6 +281,54 @@ static inline void bt_check_stats(struct bt *t, const uint64_t *want, int line)
 		cr_expect_eq(got, want[s], "%s (line %d): stat %s = %llu, expected %llu", t->name,
 			     line, bt_stat_names[s], (unsigned long long)got,
 			     (unsigned long long)want[s]);
+	}
+}
+
+/* Per-interface counter @key (slot * 2 + direction) summed over the CPUs. */
+static inline struct xdt_ifstat bt_ifstat(struct bt *t, uint32_t key)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	struct xdt_ifstat *v, sum = { 0, 0 };
+	int i;
+
+	cr_assert_gt(ncpu, 0, "libbpf_num_possible_cpus: %d", ncpu);
+	v = calloc((size_t)ncpu, sizeof(*v));
+	cr_assert_not_null(v);
+	cr_assert_eq(bpf_map_lookup_elem(t->ifstats_fd, &key, v), 0, "xdt_ifstats[%u]: %s", key,
+		     strerror(errno));
+	for (i = 0; i < ncpu; i++) {
+		sum.packets += v[i].packets;
+		sum.bytes += v[i].bytes;
+	}
+	free(v);
+	return sum;
+}
+
+/*
+ * Every per-interface counter: the slots named (designated initializers by slot)
+ * must have those { packets, bytes } in the program's direction, everything else
+ * (other slots, and every slot in the other direction) must be zero.
+ * bt_expect_ifstats(t, [0] = { 2, 120 }, [3] = { 1, 60 });
+ */
+#define bt_expect_ifstats(t, ...) \
+	bt_check_ifstats((t), (const struct xdt_ifstat[XDT_KERNEL_MAX_IFACES]){ __VA_ARGS__ }, \
+			 __LINE__)
+
+static inline void bt_check_ifstats(struct bt *t, const struct xdt_ifstat *want, int line)
+{
+	static const char *const dir[2] = { [XDT_IFSTAT_RX] = "rx", [XDT_IFSTAT_TX] = "tx" };
+	uint32_t key;
+
+	for (key = 0; key < XDT_IFSTAT_KEYS; key++) {
+		struct xdt_ifstat got = bt_ifstat(t, key), w = { 0, 0 };
+
+		if (key % 2 == t->ifdir)
+			w = want[key / 2];
+		cr_expect(got.packets == w.packets && got.bytes == w.bytes,
+			  "%s (line %d): interface slot %u %s = %llu packets %llu bytes, expected "
+			  "%llu packets %llu bytes", t->name, line, key / 2, dir[key % 2],
+			  (unsigned long long)got.packets, (unsigned long long)got.bytes,
+			  (unsigned long long)w.packets, (unsigned long long)w.bytes);
 	}
 }
 

@@ -1457,12 +1457,154 @@ BT_CASE case_no_prefix_once_done(struct bt *t)
 			[XDT_KSTAT_PREFIXES] = 1);
 }
 
+/* A rodata config for a case: BT_CFG(.dpi_packets = 3). */
+#define BT_CFG(...) (&(const struct bt_cfg){ __VA_ARGS__ })
+
+/* ---- per-interface counters (xdt_ifstats) ---- */
+
+/* Loads the program under test with @cfg (xdp_up, tc_up). */
+typedef struct bt *(*bt_up_fn)(const struct bt_cfg *cfg);
+
+/* Interfaces that do not exist, to fill the slots a case does not use. */
+#define BT_NO_IFINDEX(slot) (0x7fff0000u + (slot))
+
+/* Run @f on t->ifindex, let through; returns its layer-2 length. */
+static inline uint64_t bt_send_len(struct bt *t, const struct fb *f)
+{
+	bt_send(t, f);
+	return f->n;
+}
+
+/*
+ * The first and the last of the slots, each with its own interface: a tap in a
+ * private namespace and loopback. The counters take the whole frame, padding
+ * included (a flow counts IP bytes only).
+ */
+BT_CASE case_ifstats_per_slot(bt_up_fn up)
+{
+	struct bt_cfg cfg;
+	struct bt *t;
+	struct fb f = { 0 };
+	uint32_t tap = bt_if_tap("xdttap0"), lo = if_nametoindex("lo"), i;
+	uint64_t tap_bytes = 0, lo_bytes = 0;
+
+	memset(&cfg, 0, sizeof(cfg));
+	for (i = 0; i < XDT_KERNEL_MAX_IFACES; i++)
+		cfg.ifindex[i] = BT_NO_IFINDEX(i);
+	cfg.ifindex[0] = tap;
+	cfg.ifindex[XDT_KERNEL_MAX_IFACES - 1] = lo;
+	t = up(&cfg);
+
+	t->ifindex = tap;
+	fb_eth(&f, 0x0800);
+	bt_tcp4(&f, A4, 40000, B4, 443, TCP_SYN, 12, 0, 0);
+	tap_bytes += bt_send_len(t, &f);
+	f.n = 0;
+	fb_eth(&f, 0x0800);
+	bt_udp4(&f, A4, 5000, B4, 53, 300, 1);
+	tap_bytes += bt_send_len(t, &f);
+	f.n = 0;
+	fb_eth(&f, 0x0800);
+	bt_udp4(&f, A4, 5001, B4, 53, 0, 0);
+	fb_zero(&f, 60 - f.n);
+	tap_bytes += bt_send_len(t, &f);
+	cr_assert_eq(tap_bytes, 14 + 52 + 14 + 328 + 60);
+
+	t->ifindex = lo;
+	f.n = 0;
+	fb_eth(&f, 0x86dd);
+	bt_tcp6(&f, V6_A, 40000, V6_B, 443, TCP_PSH | TCP_ACK, 12, 700, 2);
+	lo_bytes += bt_send_len(t, &f);
+	f.n = 0;
+	fb_eth(&f, 0x0800);
+	bt_echo4(&f, A4, B4, 8, 7, 56, 3);
+	lo_bytes += bt_send_len(t, &f);
+
+	bt_expect_ifstats(t, [0] = { 3, tap_bytes }, [XDT_KERNEL_MAX_IFACES - 1] = { 2, lo_bytes });
+	bt_expect_stats(t, [XDT_KSTAT_PACKETS] = 5, [XDT_KSTAT_COUNTED] = 5,
+			[XDT_KSTAT_PREFIXES] = 3);
+}
+
+/* Frames the parser gives up on were still on the wire: the interface counts them. */
+BT_CASE case_ifstats_count_unparsed_frames(bt_up_fn up)
+{
+	struct fb f = { 0 };
+	uint32_t tap = bt_if_tap("xdttap0");
+	struct bt *t = up(BT_CFG(.ifindex = { tap }));
+	uint64_t bytes = 0;
+
+	t->ifindex = tap;
+	fb_eth(&f, 0x0800);
+	fb_ipv4(&f, 6, A4, B4, 20 + 12, 1, 0);
+	fb_tcp(&f, 1, 2, TCP_SYN, 0);
+	f.n -= 8;
+	bt_expect_malformed(t, &f, "IPv4 with 12 bytes of TCP header");
+	bytes += f.n;
+	f.n = 0;
+	fb_eth(&f, 0x0806);
+	bt_expect_malformed(t, &f, "ARP ethertype, nothing after it");
+	bytes += f.n;
+	f.n = 0;
+	fb_eth(&f, 0x88cc);
+	fb_zero(&f, 46);
+	bt_expect_rejected(t, &f, XDT_KSTAT_UNSUPPORTED, "LLDP");
+	bytes += f.n;
+
+	bt_expect_ifstats(t, [0] = { 3, bytes });
+	bt_expect_stats(t, [XDT_KSTAT_PACKETS] = 3, [XDT_KSTAT_MALFORMED] = 2,
+			[XDT_KSTAT_UNSUPPORTED] = 1);
+}
+
+/*
+ * Traffic on an interface the loader did not name is a flow, but no interface's:
+ * with every slot taken, so the search runs to its end.
+ */
+BT_CASE case_ifstats_skip_an_unconfigured_interface(bt_up_fn up)
+{
+	struct bt_cfg cfg;
+	struct fb f = { 0 };
+	struct bt *t;
+	uint32_t i;
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.ifindex[0] = bt_if_tap("xdttap0");
+	for (i = 1; i < XDT_KERNEL_MAX_IFACES; i++)
+		cfg.ifindex[i] = BT_NO_IFINDEX(i);
+	t = up(&cfg);
+
+	t->ifindex = if_nametoindex("lo");
+	fb_eth(&f, 0x0800);
+	bt_tcp4(&f, A4, 40000, B4, 443, TCP_SYN, 12, 0, 0);
+	bt_send(t, &f);
+	t->ifindex = 0;		/* the test run's default device */
+	bt_send(t, &f);
+
+	bt_expect_ifstats(t, { 0, 0 });
+	bt_expect_stats(t, [XDT_KSTAT_PACKETS] = 2, [XDT_KSTAT_COUNTED] = 2);
+	bt_expect_one_flow(t, bt_key4(6, A4, 40000, B4, 443, 0));
+}
+
+/* The loader fills the slots in order: the first 0 ends the list (and the verifier's walk). */
+BT_CASE case_ifstats_end_at_the_first_empty_slot(bt_up_fn up)
+{
+	struct fb f = { 0 };
+	uint32_t lo = if_nametoindex("lo");
+	struct bt *t = up(BT_CFG(.ifindex = { [1] = lo }));
+
+	t->ifindex = lo;
+	fb_eth(&f, 0x0800);
+	bt_udp4(&f, A4, 5000, B4, 53, 10, 1);
+	bt_send(t, &f);
+
+	bt_expect_ifstats(t, { 0, 0 });
+	bt_expect_stats(t, [XDT_KSTAT_PACKETS] = 1, [XDT_KSTAT_COUNTED] = 1,
+			[XDT_KSTAT_PREFIXES] = 1);
+}
+
 /*
  * Every shared case as X(test name, case function, rodata config or NULL): each
  * test file turns the list into its suite's tests.
  */
-#define BT_CFG(...) (&(const struct bt_cfg){ __VA_ARGS__ })
-
 #define BT_SHARED_CASES(X) \
 	X(counts_an_ipv4_tcp_syn_with_options_into_one_flow, case_ipv4_tcp_syn_with_options, NULL) \
 	X(keys_a_segment_from_the_higher_address_with_the_sender_as_b, \
@@ -1545,5 +1687,17 @@ BT_CASE case_no_prefix_once_done(struct bt *t)
 	  case_tls_handshake_prefixes_whole, NULL) \
 	X(sends_dns_and_quic_long_header_prefixes_whole, case_dns_and_quic_prefixes_whole, NULL) \
 	X(sends_dhcp_prefixes_whole, case_dhcp_prefixes_whole, NULL)
+
+/*
+ * Shared cases that configure the program themselves (interfaces made at run
+ * time): X(test name, case function), the function called with the suite's
+ * loader.
+ */
+#define BT_SHARED_UP_CASES(X) \
+	X(counts_packets_and_frame_bytes_in_the_slot_of_each_interface, case_ifstats_per_slot) \
+	X(counts_frames_it_cannot_parse_on_their_interface, case_ifstats_count_unparsed_frames) \
+	X(counts_nothing_for_an_interface_it_was_not_given, \
+	  case_ifstats_skip_an_unconfigured_interface) \
+	X(ends_the_interface_list_at_the_first_empty_slot, case_ifstats_end_at_the_first_empty_slot)
 
 #endif

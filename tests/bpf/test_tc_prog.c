@@ -23,6 +23,8 @@ static struct bt *tc_up(const struct bt_cfg *cfg)
 		skel->rodata->cfg_dpi_packets = cfg->dpi_packets;
 	if (cfg && cfg->dpi_bytes)
 		skel->rodata->cfg_dpi_bytes = cfg->dpi_bytes;
+	if (cfg)
+		memcpy(skel->rodata->cfg_ifindex, cfg->ifindex, sizeof(cfg->ifindex));
 	err = tc_flow_bpf__load(skel);
 	if (err) {
 		tc_flow_bpf__destroy(skel);
@@ -31,8 +33,9 @@ static struct bt *tc_up(const struct bt_cfg *cfg)
 	}
 	bt_init(&T, "xdt_tc_egress", bpf_program__fd(skel->progs.xdt_tc_egress),
 		bpf_map__fd(skel->maps.xdt_flows), bpf_map__fd(skel->maps.xdt_done),
-		bpf_map__fd(skel->maps.xdt_stats), bpf_map__fd(skel->maps.xdt_prefixes),
-		(uint32_t)TC_ACT_UNSPEC, XDT_HOOK_TC_EGRESS, cfg);
+		bpf_map__fd(skel->maps.xdt_stats), bpf_map__fd(skel->maps.xdt_ifstats),
+		bpf_map__fd(skel->maps.xdt_prefixes), (uint32_t)TC_ACT_UNSPEC, XDT_HOOK_TC_EGRESS,
+		cfg);
 	T.skb = true;
 	return &T;
 }
@@ -52,6 +55,13 @@ TestSuite(tc_prog, .fini = tc_down);
 		fn(tc_up(cfg)); \
 	}
 BT_SHARED_CASES(TC_TEST)
+
+#define TC_TEST_UP(name, fn) \
+	Test(tc_prog, name) \
+	{ \
+		fn(tc_up); \
+	}
+BT_SHARED_UP_CASES(TC_TEST_UP)
 
 Test(tc_prog, never_changes_a_packet)
 {

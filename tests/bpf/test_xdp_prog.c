@@ -23,6 +23,8 @@ static struct bt *xdp_up(const struct bt_cfg *cfg)
 	if (cfg && cfg->dpi_bytes)
 		skel->rodata->cfg_dpi_bytes = cfg->dpi_bytes;
 	if (cfg)
+		memcpy(skel->rodata->cfg_ifindex, cfg->ifindex, sizeof(cfg->ifindex));
+	if (cfg)
 		skel->rodata->cfg_mirror = cfg->mirror;
 	err = xdp_flow_bpf__load(skel);
 	if (err) {
@@ -32,8 +34,9 @@ static struct bt *xdp_up(const struct bt_cfg *cfg)
 	}
 	bt_init(&T, "xdt_xdp", bpf_program__fd(skel->progs.xdt_xdp),
 		bpf_map__fd(skel->maps.xdt_flows), bpf_map__fd(skel->maps.xdt_done),
-		bpf_map__fd(skel->maps.xdt_stats), bpf_map__fd(skel->maps.xdt_prefixes),
-		cfg && cfg->mirror ? XDP_DROP : XDP_PASS, XDT_HOOK_XDP, cfg);
+		bpf_map__fd(skel->maps.xdt_stats), bpf_map__fd(skel->maps.xdt_ifstats),
+		bpf_map__fd(skel->maps.xdt_prefixes), cfg && cfg->mirror ? XDP_DROP : XDP_PASS,
+		XDT_HOOK_XDP, cfg);
 	return &T;
 }
 
@@ -52,6 +55,13 @@ TestSuite(xdp_prog, .fini = xdp_down);
 		fn(xdp_up(cfg)); \
 	}
 BT_SHARED_CASES(XDP_TEST)
+
+#define XDP_TEST_UP(name, fn) \
+	Test(xdp_prog, name) \
+	{ \
+		fn(xdp_up); \
+	}
+BT_SHARED_UP_CASES(XDP_TEST_UP)
 
 Test(xdp_prog, passes_a_frame_unchanged_in_host_mode)
 {
