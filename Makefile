@@ -41,7 +41,7 @@ BPF_SKELS := $(patsubst %,$(B)/kern/%.skel.h,$(BPF_PROGS))
 # The screen's pure parts (no curses) are in the core, so unit tests reach them.
 UI_CORE_SRCS := $(wildcard ui/filter.c ui/sort.c ui/fmt.c ui/jsonview.c ui/rowset.c)
 CORE_SRCS := user/pkt/parse.c user/pkt/frag.c user/flow/table.c user/flow/tcp.c \
-	user/engine.c user/export/json.c user/util/log.c user/util/hash.c user/cli.c \
+	user/engine.c $(wildcard user/export/*.c) user/util/log.c user/util/hash.c user/cli.c \
 	user/capture/iface.c $(wildcard user/dpi/*.c) $(wildcard user/proc/*.c) \
 	$(wildcard user/view/*.c) $(UI_CORE_SRCS) user/sandbox/resolv.c $(wildcard user/enrich/*.c) \
 	user/config.c
@@ -62,7 +62,7 @@ FUZZ_SECONDS ?= 60
 # Variant "" is the normal build in build/; "asan/" is ASan+UBSan in build/asan/.
 obj = $(patsubst %.c,$(B)/$(1)obj/%.o,$(2))
 
-.PHONY: all deps configure test check check-unit check-replay check-e2e check-live check-bpf check-kern check-dpi check-proc check-enrich check-sandbox check-ui check-fuzz fuzz run bench \
+.PHONY: all deps configure test check check-unit check-replay check-e2e check-live check-bpf check-kern check-dpi check-proc check-enrich check-sandbox check-export check-ui check-fuzz fuzz run bench \
 	install uninstall clean asan format
 .DEFAULT_GOAL := all
 
@@ -186,6 +186,10 @@ check-enrich: $(B)/xdptop
 # The lock-down, proved from inside the running process (the test build).
 check-sandbox: $(B)/xdptop $(B)/xdptop-selftest
 	XDPTOP=$(B)/xdptop XDPTOP_SELFTEST=$(B)/xdptop-selftest bash tests/sandbox/run.sh
+
+# Logs and exports, read back by tshark, nfdump, node_exporter.
+check-export: $(B)/xdptop
+	XDPTOP=$(B)/xdptop bash tests/export/run.sh
 
 # The screen driven through tmux.
 check-ui: $(B)/xdptop

@@ -15,6 +15,8 @@
 #             the query budget under a flood, --no-resolve, the configuration file
 #   sandbox   the lock-down proved from inside the running process: escape attempts,
 #             /proc/PID/status, --sandbox-strict, the reaper of the cgroup leaf
+#   export    --pcap-export read by tshark and joined to processes, --ipfix received
+#             by nfcapd, --prom-textfile scraped by node_exporter, --json-log events
 #   ui        the screen driven through tmux over real traffic, and with 110,000 flows
 #   dpi       real clients and servers (TLS, HTTP, DNS, SSH, QUIC) captured; names from
 #             xdptop -r and from the xdp backend (replayed live) against tshark
@@ -86,6 +88,7 @@ script proc env XDPTOP="$B/xdptop" bash tests/proc/run.sh
 script enrich env XDPTOP="$B/xdptop" bash tests/enrich/run.sh
 script sandbox env XDPTOP="$B/xdptop" XDPTOP_SELFTEST="$B/xdptop-selftest" \
 	bash tests/sandbox/run.sh
+script export env XDPTOP="$B/xdptop" bash tests/export/run.sh
 script ui env XDPTOP="$B/xdptop" bash tests/ui/run.sh
 script docs env XDPTOP="$B/xdptop" bash tests/docs/run.sh
 script fuzz env FUZZ_SECONDS=5 bash tests/fuzz/run.sh "$B"

@@ -2,6 +2,9 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,6 +33,16 @@ enum {
 	OPT_NO_GEOIP,
 	OPT_NO_RESOLVE,
 	OPT_RESOLVE_RATE,
+	OPT_LOG_LEVEL,
+	OPT_LOG_DIR,
+	OPT_JSON_LOG,
+	OPT_PCAP_EXPORT,
+	OPT_PCAP_ROTATE,
+	OPT_IPFIX,
+	OPT_IPFIX_ACTIVE,
+	OPT_IPFIX_IDLE,
+	OPT_PROM_TEXTFILE,
+	OPT_PROM_TOP,
 	OPT_SELFTEST_ESCAPE,
 	OPT_SELFTEST_UNAVAILABLE,
 };
@@ -56,6 +69,16 @@ static const struct option long_opts[] = {
 	{ "no-geoip", no_argument, NULL, OPT_NO_GEOIP },
 	{ "no-resolve", no_argument, NULL, OPT_NO_RESOLVE },
 	{ "resolve-rate", required_argument, NULL, OPT_RESOLVE_RATE },
+	{ "log-level", required_argument, NULL, OPT_LOG_LEVEL },
+	{ "log-dir", required_argument, NULL, OPT_LOG_DIR },
+	{ "json-log", required_argument, NULL, OPT_JSON_LOG },
+	{ "pcap-export", required_argument, NULL, OPT_PCAP_EXPORT },
+	{ "pcap-rotate", required_argument, NULL, OPT_PCAP_ROTATE },
+	{ "ipfix", required_argument, NULL, OPT_IPFIX },
+	{ "ipfix-active", required_argument, NULL, OPT_IPFIX_ACTIVE },
+	{ "ipfix-idle", required_argument, NULL, OPT_IPFIX_IDLE },
+	{ "prom-textfile", required_argument, NULL, OPT_PROM_TEXTFILE },
+	{ "prom-top", required_argument, NULL, OPT_PROM_TOP },
 	{ "no-sandbox", no_argument, NULL, OPT_NO_SANDBOX },
 	{ "sandbox-strict", no_argument, NULL, OPT_SANDBOX_STRICT },
 #ifdef XDT_SELFTEST
@@ -126,6 +149,33 @@ void xdt_cli_usage(FILE *out)
 	      "                         answers on the wire are still shown\n"
 	      "      --resolve-rate N   at most N PTR queries a second, 1-1000 (default %u)\n"
 	      "\n"
+	      "Logs and exports (files are created before the lock-down; xdptop(8)):\n"
+	      "      --log-level LEVEL  write a log of LEVEL (error, warn, info, debug) and\n"
+	      "                         above to ./logs/xdptop_<time>.log (default: no log)\n"
+	      "      --log-dir DIR      write that log in DIR instead (level info unless\n"
+	      "                         --log-level says otherwise)\n"
+	      "      --json-log FILE    append one JSON event per line to FILE:\n"
+	      "                         connection_opened, connection_closed, app_detected,\n"
+	      "                         process_attributed, and stats every interval\n"
+	      "      --pcap-export FILE write the packets xdptop received to FILE (pcapng:\n"
+	      "                         every packet with pcap, the payload prefixes with\n"
+	      "                         xdp/afxdp) and one line per connection, with its\n"
+	      "                         process, to FILE.connections.jsonl\n"
+	      "      --pcap-rotate MB   start FILE.1, FILE.2, ... each time the file reaches\n"
+	      "                         MB megabytes (10^6 bytes; decimals allowed)\n"
+	      "      --ipfix HOST:PORT  send IPFIX flow records over UDP to a collector at a\n"
+	      "                         numeric address (\"[v6addr]:port\" for IPv6)\n"
+	      "      --ipfix-active SECONDS\n"
+	      "                         IPFIX record for a flow still active after SECONDS\n"
+	      "                         (default 60)\n"
+	      "      --ipfix-idle SECONDS\n"
+	      "                         IPFIX record ends a flow idle for SECONDS (default 15)\n"
+	      "      --prom-textfile PATH\n"
+	      "                         keep Prometheus metrics in PATH (a .prom file for\n"
+	      "                         node_exporter's textfile collector), rewritten\n"
+	      "                         atomically every interval\n"
+	      "      --prom-top N       processes listed in the metrics, 1-1000 (default %u)\n"
+	      "\n"
 	      "Configuration:\n"
 	      "      --config FILE      read options from FILE (YAML) instead of the first of\n"
 	      "                         $XDG_CONFIG_HOME/xdptop/config.yml,\n"
@@ -148,7 +198,7 @@ void xdt_cli_usage(FILE *out)
 	      "\n"
 	      "Exit status: 0 success, 1 runtime error (the output so far is complete up to the\n"
 	      "error), 2 usage error.\n",
-	      XDT_DEFAULT_RESOLVE_RATE);
+	      XDT_DEFAULT_RESOLVE_RATE, XDT_DEFAULT_PROM_TOP);
 }
 
 /* Seconds as a positive decimal ("0.5", "10"), at most one day. */
@@ -186,6 +236,102 @@ static int parse_uint(const char *flag, const char *arg, unsigned long long lo,
 bad:
 	fprintf(err, "xdptop: %s: '%s' is not a whole number from %llu to %llu\n", flag, arg, lo,
 		hi);
+	return -EINVAL;
+}
+
+/* "error", "warn", "info", "debug" (enum xdt_log_level). */
+static int parse_log_level(const char *arg, int *level, FILE *err)
+{
+	static const char *const names[] = { "error", "warn", "info", "debug" };
+	unsigned int i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!strcmp(arg, names[i])) {
+			*level = (int)i;
+			return 0;
+		}
+	}
+	fprintf(err, "xdptop: --log-level: '%s' is not one of error, warn, info, debug\n", arg);
+	return -EINVAL;
+}
+
+/* Megabytes (10^6 bytes) as a positive decimal, at least 0.01 (10 kB), at most 1 TB. */
+static int parse_megabytes(const char *flag, const char *arg, uint64_t *bytes, FILE *err)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(arg, &end);
+	if (errno || end == arg || *end || !isfinite(v) || v < 0.01 || v > 1e6) {
+		fprintf(err, "xdptop: %s: '%s' is not a number of megabytes from 0.01 to 1000000\n",
+			flag, arg);
+		return -EINVAL;
+	}
+	*bytes = (uint64_t)(v * 1e6);
+	return 0;
+}
+
+int xdt_cli_hostport(const char *s, struct sockaddr_storage *ss, unsigned int *sslen,
+		     char *why, size_t whylen)
+{
+	char host[INET6_ADDRSTRLEN + 2];
+	unsigned long port;
+	const char *colon;
+	char *end;
+	size_t n;
+
+	memset(ss, 0, sizeof(*ss));
+	if (s[0] == '[') {
+		const char *close = strchr(s, ']');
+
+		if (!close || close[1] != ':') {
+			snprintf(why, whylen, "an IPv6 address is written [ADDRESS]:PORT");
+			return -EINVAL;
+		}
+		n = (size_t)(close - s - 1);
+		colon = close + 1;
+		s++;
+	} else {
+		colon = strrchr(s, ':');
+		if (!colon) {
+			snprintf(why, whylen, "no :PORT");
+			return -EINVAL;
+		}
+		/* "fd00::1:4739" could be an address alone, or one with a port. */
+		if (memchr(s, ':', (size_t)(colon - s))) {
+			snprintf(why, whylen, "an IPv6 address is written [ADDRESS]:PORT");
+			return -EINVAL;
+		}
+		n = (size_t)(colon - s);
+	}
+	if (n == 0 || n >= sizeof(host)) {
+		snprintf(why, whylen, "no address before the port");
+		return -EINVAL;
+	}
+	memcpy(host, s, n);
+	host[n] = '\0';
+	errno = 0;
+	port = strtoul(colon + 1, &end, 10);
+	if (errno || end == colon + 1 || *end || colon[1] == '-' || colon[1] == '+' || port == 0 ||
+	    port > 65535) {
+		snprintf(why, whylen, "the port must be a number from 1 to 65535");
+		return -EINVAL;
+	}
+	if (inet_pton(AF_INET, host, &((struct sockaddr_in *)ss)->sin_addr) == 1) {
+		((struct sockaddr_in *)ss)->sin_family = AF_INET;
+		((struct sockaddr_in *)ss)->sin_port = htons((uint16_t)port);
+		*sslen = sizeof(struct sockaddr_in);
+		return 0;
+	}
+	if (inet_pton(AF_INET6, host, &((struct sockaddr_in6 *)ss)->sin6_addr) == 1) {
+		((struct sockaddr_in6 *)ss)->sin6_family = AF_INET6;
+		((struct sockaddr_in6 *)ss)->sin6_port = htons((uint16_t)port);
+		*sslen = sizeof(struct sockaddr_in6);
+		return 0;
+	}
+	snprintf(why, whylen, "'%s' is not a numeric IPv4 or IPv6 address (names are not "
+		 "resolved: the collector must not depend on DNS)", host);
 	return -EINVAL;
 }
 
@@ -233,6 +379,19 @@ static int check_combination(const struct xdt_opts *o, int set_interval, int set
 	}
 	if (o->no_sandbox && o->sandbox_strict) {
 		fprintf(err, "xdptop: --no-sandbox and --sandbox-strict exclude each other\n");
+		return -EINVAL;
+	}
+	if (o->pcap_rotate_bytes && !o->pcap_export_path) {
+		fprintf(err, "xdptop: --pcap-rotate needs --pcap-export\n");
+		return -EINVAL;
+	}
+	if ((o->ipfix_active_ns || o->ipfix_idle_ns) && !o->ipfix_target) {
+		fprintf(err, "xdptop: %s needs --ipfix\n",
+			o->ipfix_active_ns ? "--ipfix-active" : "--ipfix-idle");
+		return -EINVAL;
+	}
+	if (o->prom_top && !o->prom_path) {
+		fprintf(err, "xdptop: --prom-top needs --prom-textfile\n");
 		return -EINVAL;
 	}
 	if (o->read_path && o->n_ifnames) {
@@ -308,6 +467,7 @@ static int parse_words(int argc, char **argv, int n_config, struct xdt_opts *o,
 	o->dpi_bytes = XDT_DEFAULT_DPI_BYTES;
 	o->refresh_ms = XDT_DEFAULT_REFRESH_MS;
 	o->resolve_rate = XDT_DEFAULT_RESOLVE_RATE;
+	o->log_level = -1;
 	opterr = 0;
 	/*
 	 * 0, not 1: glibc then forgets everything of the last parse, including a
@@ -417,6 +577,51 @@ static int parse_words(int argc, char **argv, int n_config, struct xdt_opts *o,
 			if (parse_uint("--resolve-rate", optarg, 1, 1000, &v, err))
 				return -EINVAL;
 			o->resolve_rate = (unsigned int)v;
+			break;
+		case OPT_LOG_LEVEL:
+			if (parse_log_level(optarg, &o->log_level, err))
+				return -EINVAL;
+			break;
+		case OPT_LOG_DIR:
+			o->log_dir = optarg;
+			break;
+		case OPT_JSON_LOG:
+			o->json_log_path = optarg;
+			break;
+		case OPT_PCAP_EXPORT:
+			o->pcap_export_path = optarg;
+			break;
+		case OPT_PCAP_ROTATE:
+			if (parse_megabytes("--pcap-rotate", optarg, &o->pcap_rotate_bytes, err))
+				return -EINVAL;
+			break;
+		case OPT_IPFIX: {
+			struct sockaddr_storage ss;
+			unsigned int len;
+			char why[160];
+
+			if (xdt_cli_hostport(optarg, &ss, &len, why, sizeof(why))) {
+				fprintf(err, "xdptop: --ipfix: '%s': %s\n", optarg, why);
+				return -EINVAL;
+			}
+			o->ipfix_target = optarg;
+			break;
+		}
+		case OPT_IPFIX_ACTIVE:
+			if (parse_seconds("--ipfix-active", optarg, &o->ipfix_active_ns, err))
+				return -EINVAL;
+			break;
+		case OPT_IPFIX_IDLE:
+			if (parse_seconds("--ipfix-idle", optarg, &o->ipfix_idle_ns, err))
+				return -EINVAL;
+			break;
+		case OPT_PROM_TEXTFILE:
+			o->prom_path = optarg;
+			break;
+		case OPT_PROM_TOP:
+			if (parse_uint("--prom-top", optarg, 1, 1000, &v, err))
+				return -EINVAL;
+			o->prom_top = (unsigned int)v;
 			break;
 		case OPT_NO_SANDBOX:
 			o->no_sandbox = 1;

@@ -14,6 +14,9 @@
 #define XDT_DEFAULT_DPI_BYTES 256
 #define XDT_DEFAULT_REFRESH_MS 1000
 #define XDT_DEFAULT_RESOLVE_RATE 20	/* PTR queries a second */
+#define XDT_DEFAULT_IPFIX_ACTIVE_NS (60ULL * 1000000000ULL)
+#define XDT_DEFAULT_IPFIX_IDLE_NS (15ULL * 1000000000ULL)
+#define XDT_DEFAULT_PROM_TOP 10
 /* Most -i options (the loader's XDT_KERNEL_MAX_IFACES). */
 #define XDT_MAX_IFACES 16
 
@@ -45,6 +48,17 @@ struct xdt_opts {
 	int no_geoip;
 	int no_resolve;		/* no PTR queries */
 	unsigned int resolve_rate;	/* PTR queries a second, at most */
+	/* Logs and exports (user/export/; xdptop(8) LOGS AND EXPORTS). */
+	int log_level;		/* --log-level: enum xdt_log_level of the log file; -1: no file */
+	const char *log_dir;	/* --log-dir; NULL: ./logs */
+	const char *json_log_path;	/* --json-log */
+	const char *pcap_export_path;	/* --pcap-export */
+	uint64_t pcap_rotate_bytes;	/* --pcap-rotate MB, in bytes; 0: one file */
+	const char *ipfix_target;	/* --ipfix HOST:PORT, checked by xdt_cli_hostport() */
+	uint64_t ipfix_active_ns;	/* --ipfix-active; 0: XDT_DEFAULT_IPFIX_ACTIVE_NS */
+	uint64_t ipfix_idle_ns;		/* --ipfix-idle; 0: XDT_DEFAULT_IPFIX_IDLE_NS */
+	const char *prom_path;		/* --prom-textfile */
+	unsigned int prom_top;		/* --prom-top; 0: XDT_DEFAULT_PROM_TOP */
 	int no_sandbox;		/* skip the lock-down */
 	int sandbox_strict;	/* a layer that cannot be applied is fatal */
 	/* Test build (XDT_SELFTEST) only; never set otherwise. */
@@ -97,5 +111,13 @@ const char *xdt_cli_option_name(unsigned int i);
 void xdt_cli_usage(FILE *out);
 
 const char *xdt_backend_name(enum xdt_backend b);
+
+struct sockaddr_storage;
+/*
+ * A numeric "ADDRESS:PORT" ("10.0.0.1:4739", "[fd00::1]:4739") into @ss (port 1-65535).
+ * 0, or -EINVAL with the reason in @why.
+ */
+int xdt_cli_hostport(const char *s, struct sockaddr_storage *ss, unsigned int *sslen,
+		     char *why, size_t whylen);
 
 #endif

@@ -24,6 +24,7 @@ struct xdt_engine {
 	struct xdt_rdns *rdns;
 	uint64_t now_ns;
 	uint64_t last_expire_ns;
+	struct xdt_flow *last_flow;	/* of the last frame; NULL if none */
 };
 
 struct xdt_engine *xdt_engine_new(const struct xdt_engine_opts *opts)
@@ -119,6 +120,7 @@ void xdt_engine_packet(struct xdt_engine *e, int link, const uint8_t *buf, size_
 	struct xdt_pkt p;
 
 	e->stats.packets++;
+	e->last_flow = NULL;
 	switch (xdt_pkt_parse(link, buf, caplen, wirelen, &p)) {
 	case XDT_PKT_OK:
 		break;
@@ -162,6 +164,7 @@ void xdt_engine_packet(struct xdt_engine *e, int link, const uint8_t *buf, size_
 	fp.bytes = p.ip_bytes;
 	fp.ts_ns = ts_ns;
 	f = xdt_flow_table_update(e->flows, &fp);
+	e->last_flow = f;
 	if (f && p.payload_wire && p.frag != XDT_FRAG_LATER && (p.proto == 6 || p.proto == 17)) {
 		struct xdt_dpi_payload pl = {
 			.data = buf + p.payload_off,
@@ -183,6 +186,11 @@ void xdt_engine_prefix(struct xdt_engine *e, struct xdt_flow *f, const struct xd
 	if (!e->dpi.enabled)
 		return;
 	dpi_feed(e, f, pl);
+}
+
+struct xdt_flow *xdt_engine_last_flow(const struct xdt_engine *e)
+{
+	return e->last_flow;
 }
 
 uint64_t xdt_engine_now(const struct xdt_engine *e)

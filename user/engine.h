@@ -59,6 +59,12 @@ void xdt_engine_packet(struct xdt_engine *e, int link, const uint8_t *buf, size_
  */
 void xdt_engine_prefix(struct xdt_engine *e, struct xdt_flow *f, const struct xdt_dpi_payload *pl);
 
+/*
+ * The flow the last xdt_engine_packet() counted its frame on, or NULL (not IP,
+ * malformed, a fragment nobody claimed). Valid until the next engine call.
+ */
+struct xdt_flow *xdt_engine_last_flow(const struct xdt_engine *e);
+
 /* Advance the clock to @now_ns: expires idle flows (at most once a second). */
 void xdt_engine_tick(struct xdt_engine *e, uint64_t now_ns);
 

@@ -4,6 +4,8 @@
  * (kernel backend or pcap) that prints the flow table as JSON lines.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
 #include <locale.h>
 #include <net/if.h>
 #include <pthread.h>
@@ -14,6 +16,12 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include <xdptop/kern.h>
 
 #include "cli.h"
 #include "config.h"
@@ -26,6 +34,10 @@
 #include "view/build.h"
 #include "../ui/ui.h"
 #include "export/json.h"
+#include "export/eventlog.h"
+#include "export/ipfix.h"
+#include "export/pcapexp.h"
+#include "export/prom.h"
 #include "util/hash.h"
 #include "util/log.h"
 #include "../loader/attr.h"
@@ -76,6 +88,14 @@ struct app {
 	struct xdt_geoip *geoip;
 	struct xdt_rdns *rdns;
 	struct xdt_resolvers resolvers;	/* the PTR client's, and the egress lock's */
+	/* Logs and exports (user/export/), each NULL when not asked for. */
+	struct xdt_eventlog *elog;
+	struct xdt_pcapexp *pexp;
+	int pexp_kernel_iface;	/* the pcapng interface of kernel prefix records */
+	struct xdt_ipfix *ipfix;
+	int ipfix_fd;
+	struct xdt_prom *prom;
+	struct xdt_prom_iface prom_ifaces[XDT_MAX_IFACES];
 };
 
 #define SNAPSHOT_EVERY_NS (5ULL * 1000000000ULL)
@@ -124,6 +144,253 @@ static void owner_from_snapshot(struct app *a, const struct xdt_flow *f)
 		xdt_owner_fallback_one(m, a->snap, xdt_engine_procs(a->e));
 }
 
+/* --- logs and exports (user/export/) ------------------------------------------- */
+
+/* A flow leaves the table: its last event, sidecar line, IPFIX records, totals. */
+static void exports_flow_end(struct app *a, const struct xdt_flow *f, uint64_t now,
+			     const struct xdt_json_ctx *jc)
+{
+	xdt_eventlog_flow_end(a->elog, f, now, jc);
+	if (a->pexp)
+		xdt_pcapexp_flow_end(a->pexp, f, now);
+	if (a->prom)
+		xdt_prom_flow_end(a->prom, f);
+	if (a->ipfix) {
+		/* The table lends a const pointer; the exporter frees the state hung on it. */
+		struct xdt_flow *m = xdt_flow_table_lookup(xdt_engine_flows(a->e), &f->key);
+
+		if (m == f)
+			xdt_ipfix_flow_end(a->ipfix, m, 0);
+	}
+}
+
+/* Say each export failure once: exports never stop the capture. */
+static void exports_report(struct app *a)
+{
+	const char *m;
+
+	while (a->elog && (m = xdt_eventlog_error(a->elog)))
+		xdt_warn("%s", m);
+	while (a->pexp && (m = xdt_pcapexp_error(a->pexp)))
+		xdt_warn("%s", m);
+	while (a->ipfix && (m = xdt_ipfix_error(a->ipfix)))
+		xdt_warn("%s", m);
+	while (a->prom && (m = xdt_prom_error(a->prom)))
+		xdt_warn("%s", m);
+}
+
+static struct xdt_json_ctx json_ctx(struct app *a)
+{
+	return (struct xdt_json_ctx){ xdt_engine_pdns(a->e), xdt_engine_procs(a->e), a->geoip,
+				      a->rdns };
+}
+
+/* What changed since the last call: events for new flows, apps and processes. */
+static void exports_scan(struct app *a, uint64_t now)
+{
+	struct xdt_json_ctx jc;
+
+	if (!a->elog)
+		return;
+	jc = json_ctx(a);
+	xdt_eventlog_scan(a->elog, xdt_engine_flows(a->e), now, &jc);
+}
+
+static unsigned int source_ifaces(struct app *a, struct xdt_prom_iface *out);
+
+/* Once per output interval (and at the end): everything the exports write. */
+static void exports_tick(struct app *a, const struct xdt_capture_stats *cs, uint64_t now)
+{
+	struct xdt_capture_stats c = { 0 };
+
+	if (cs)
+		c = *cs;
+	c.sandbox = xdt_sandbox_report(a->sb);
+	if (!cs)
+		c.backend = "file";
+	exports_scan(a, now);
+	xdt_eventlog_stats_event(a->elog, a->e, &c, now);
+	if (a->ipfix)
+		xdt_ipfix_tick(a->ipfix, xdt_engine_flows(a->e), now);
+	if (a->pexp)
+		xdt_pcapexp_flush(a->pexp);
+	if (a->prom) {
+		struct xdt_eventlog_stats es;
+		struct xdt_pcapexp_stats ps = { 0 };
+		struct xdt_ipfix_stats is = { 0 };
+		struct xdt_prom_input in = {
+			.e = a->e,
+			.cap = &c,
+			.ifaces = a->prom_ifaces,
+			.version = XDT_VERSION,
+			.now_ns = clock_ns(CLOCK_REALTIME),	/* when written, replay or not */
+		};
+
+		in.n_ifaces = source_ifaces(a, a->prom_ifaces);
+		xdt_eventlog_stats(a->elog, &es);
+		if (a->pexp)
+			xdt_pcapexp_stats(a->pexp, &ps);
+		if (a->ipfix)
+			xdt_ipfix_stats(a->ipfix, &is);
+		in.errors = (struct xdt_prom_errors){ ps.errors, es.errors, is.send_errors };
+		xdt_prom_write(a->prom, &in);
+	}
+	exports_report(a);
+}
+
+static int ipfix_send(void *ctx, const uint8_t *msg, size_t len)
+{
+	struct app *a = ctx;
+
+	/* Connected before the lock-down, to the one address the egress lock lets through. */
+	if (send(a->ipfix_fd, msg, len, MSG_DONTWAIT) < 0)
+		return -errno;
+	return 0;
+}
+
+static uint64_t pexp_now(void *arg)
+{
+	struct app *a = arg;
+
+	return a->o && a->o->read_path ? xdt_engine_now(a->e) : clock_ns(CLOCK_REALTIME);
+}
+
+static void owners_fallback(struct app *a, int refresh, int force);
+
+/* A capture file closes: owners of its flows not found yet are looked up now. */
+static void pexp_refresh(void *arg)
+{
+	struct app *a = arg;
+
+	if (!a->o || !a->o->read_path)
+		owners_fallback(a, 1, 1);
+}
+
+/*
+ * The export files and the collector's socket, made before the lock-down (which
+ * lets xdptop create files only in the directories named here, and send UDP only
+ * to the collector). 0, or 1 after saying why.
+ */
+static int exports_open(const struct xdt_opts *o, struct app *a, struct xdt_sandbox_opts *so)
+{
+	char err[4200];
+
+	a->ipfix_fd = -1;
+	if (o->json_log_path) {
+		a->elog = xdt_eventlog_open(o->json_log_path, err, sizeof(err));
+		if (!a->elog) {
+			xdt_err("%s", err);
+			return 1;
+		}
+	}
+	if (o->prom_path) {
+		err[0] = 0;
+		a->prom = xdt_prom_new(o->prom_path, o->prom_top, err, sizeof(err));
+		if (!a->prom) {
+			xdt_err("%s", err);
+			return 1;
+		}
+		if (err[0])
+			xdt_warn("%s", err);
+		so->write_paths[so->n_write++] = o->prom_path;	/* temporary file + rename */
+	}
+	if (o->pcap_export_path) {
+		char note[600];
+
+		snprintf(note, sizeof(note), "written by xdptop %s; what each interface holds is "
+			 "in its description", XDT_VERSION);
+		a->pexp = xdt_pcapexp_open(o->pcap_export_path, o->pcap_rotate_bytes,
+					   "xdptop " XDT_VERSION, note, err, sizeof(err));
+		if (!a->pexp) {
+			xdt_err("%s", err);
+			return 1;
+		}
+		if (o->pcap_rotate_bytes)	/* new files after the lock-down */
+			so->write_paths[so->n_write++] = o->pcap_export_path;
+	}
+	if (o->ipfix_target) {
+		struct xdt_ipfix_opts io = {
+			.active_timeout_ns = o->ipfix_active_ns,
+			.idle_timeout_ns = o->ipfix_idle_ns,
+			.domain_id = 1,
+		};
+		struct sockaddr_storage ss;
+		struct xdt_sb_udp_dest *u = &so->udp_dests[so->n_udp_dests];
+		unsigned int len;
+
+		xdt_cli_hostport(o->ipfix_target, &ss, &len, err, sizeof(err));
+		a->ipfix_fd = socket(ss.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		if (a->ipfix_fd < 0 || connect(a->ipfix_fd, (struct sockaddr *)&ss, len) < 0) {
+			xdt_err("--ipfix %s: cannot make a UDP socket to it: %s", o->ipfix_target,
+				strerror(errno));
+			return 1;
+		}
+		a->ipfix = xdt_ipfix_new(&io, ipfix_send, a);
+		if (!a->ipfix) {
+			xdt_err("--ipfix: cannot set up the exporter: %s", strerror(errno));
+			return 1;
+		}
+		memset(u, 0, sizeof(*u));
+		if (ss.ss_family == AF_INET) {
+			u->family = 4;
+			memcpy(u->addr, &((struct sockaddr_in *)&ss)->sin_addr, 4);
+			u->port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
+		} else {
+			u->family = 6;
+			memcpy(u->addr, &((struct sockaddr_in6 *)&ss)->sin6_addr, 16);
+			u->port = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+		}
+		u->what = "IPFIX collector";
+		so->n_udp_dests++;
+		xdt_info("IPFIX records to %s over UDP (active timeout %g s, idle %g s)",
+			 o->ipfix_target,
+			 (double)(o->ipfix_active_ns ? o->ipfix_active_ns
+						     : XDT_DEFAULT_IPFIX_ACTIVE_NS) / 1e9,
+			 (double)(o->ipfix_idle_ns ? o->ipfix_idle_ns : XDT_DEFAULT_IPFIX_IDLE_NS) /
+				 1e9);
+	}
+	return 0;
+}
+
+/* Once the engine exists: the exports that read it. */
+static void exports_bind(struct app *a)
+{
+	struct xdt_json_ctx jc = json_ctx(a);
+
+	if (a->pexp)
+		xdt_pcapexp_bind(a->pexp, xdt_engine_flows(a->e), &jc, pexp_now, pexp_refresh, a);
+	if (a->ipfix)
+		xdt_ipfix_set_procs(a->ipfix, xdt_engine_procs(a->e));
+}
+
+/* At exit, while the table still holds the open flows. */
+static void exports_close(struct app *a)
+{
+	if (a->ipfix) {
+		xdt_ipfix_free(a->ipfix, xdt_engine_flows(a->e));
+		a->ipfix = NULL;
+	}
+	if (a->pexp) {
+		struct xdt_pcapexp_stats ps;
+
+		xdt_pcapexp_stats(a->pexp, &ps);
+		xdt_pcapexp_close(a->pexp);
+		a->pexp = NULL;
+		xdt_info("--pcap-export: %llu packet%s and %llu connection line%s in %u file%s",
+			 (unsigned long long)ps.packets, ps.packets == 1 ? "" : "s",
+			 (unsigned long long)ps.connections, ps.connections == 1 ? "" : "s",
+			 ps.files, ps.files == 1 ? "" : "s");
+	}
+	exports_report(a);
+	xdt_eventlog_close(a->elog);
+	a->elog = NULL;
+	xdt_prom_free(a->prom);
+	a->prom = NULL;
+	if (a->ipfix_fd >= 0)
+		close(a->ipfix_fd);
+	a->ipfix_fd = -1;
+}
+
 /* A flow leaving the table is printed at once: nothing counted goes unreported. */
 static void on_flow_end(const struct xdt_flow *f, void *ctx)
 {
@@ -138,12 +405,13 @@ static void on_flow_end(const struct xdt_flow *f, void *ctx)
 		a->rdns,
 	};
 
+	uint64_t now = a->o && a->o->read_path ? xdt_engine_now(a->e) : clock_ns(CLOCK_REALTIME);
+
 	if (a->ui)
-		xdt_view_flow_ended(a->view, a->e, f,
-				    a->o && a->o->read_path ? xdt_engine_now(a->e)
-							    : clock_ns(CLOCK_REALTIME));
+		xdt_view_flow_ended(a->view, a->e, f, now);
 	else
 		xdt_json_flow(stdout, f, a->e ? xdt_engine_now(a->e) : f->last_ns, &jc);
+	exports_flow_end(a, f, now, &jc);
 	/* Idle in userspace means idle in the kernel too: free its map entry. */
 	if (a->kr && (f->end == XDT_END_IDLE || (f->app && f->app->done)))
 		xdt_kflow_forget(a->kr, &f->key, f->end == XDT_END_IDLE);
@@ -250,12 +518,15 @@ static int run_file(const struct xdt_opts *o, struct app *a, struct xdt_pcap *c)
 			rc = 1;
 			break;
 		}
+		/* Events in the order the capture had them, not all at its end. */
+		exports_scan(a, xdt_engine_now(e));
 		if (xdt_pcap_eof(c))
 			break;
 	}
 	a->vinfo.backend = "file";
 	if (print_table(a, NULL))
 		rc = 1;
+	exports_tick(a, NULL, xdt_engine_now(e));
 	return rc;
 }
 
@@ -298,6 +569,7 @@ static int live_loop(const struct xdt_opts *o, const struct live *l)
 				rc = 1;
 				break;
 			}
+			exports_tick(l->app, &cs, clock_ns(CLOCK_REALTIME));
 			next_print += o->interval_ns;
 			if (next_print <= now)	/* we fell behind: do not print in a burst */
 				next_print = now + o->interval_ns;
@@ -318,6 +590,7 @@ static int live_loop(const struct xdt_opts *o, const struct live *l)
 	owners_fallback(l->app, 1, 1);
 	if (print_table(l->app, &cs))
 		rc = 1;
+	exports_tick(l->app, &cs, clock_ns(CLOCK_REALTIME));
 	return rc;
 }
 
@@ -391,6 +664,32 @@ static void close_pcap(struct pcap_live *p)
 		xdt_pcap_close(p->c[--p->n]);
 }
 
+/* --pcap-export: a frame the pcap backend (or the replayed file) delivered. */
+static void pcap_tap(void *ctx, int iface, const uint8_t *buf, uint32_t caplen, uint32_t wirelen,
+		     uint64_t ts_ns, struct xdt_flow *f)
+{
+	struct app *a = ctx;
+
+	xdt_pcapexp_packet(a->pexp, iface, ts_ns, buf, caplen, wirelen, f);
+}
+
+/* Declare @c's interface in the export file and copy its frames there. */
+static void pcap_export_tap(struct app *a, struct xdt_pcap *c, const char *name,
+			    const char *description)
+{
+	int id;
+
+	if (!a->pexp)
+		return;
+	id = xdt_pcapexp_iface(a->pexp, (uint16_t)xdt_pcap_linktype(c),
+			       (uint32_t)xdt_pcap_snaplen(c), name, description);
+	if (id < 0) {
+		xdt_warn("--pcap-export: cannot declare interface %s: %s", name, strerror(-id));
+		return;
+	}
+	xdt_pcap_set_tap(c, pcap_tap, a, id);
+}
+
 /* 0, or 1 after saying why. */
 static int open_pcap(const struct xdt_opts *o, const char *const *ifnames, unsigned int n,
 		     struct app *a, struct pcap_live *p)
@@ -416,6 +715,9 @@ static int open_pcap(const struct xdt_opts *o, const char *const *ifnames, unsig
 		}
 		/* A packet socket can send: the sandbox forbids writing to it. */
 		a->capture_fds[a->n_capture_fds++] = xdt_pcap_fd(p->c[p->n]);
+		pcap_export_tap(a, p->c[p->n], ifnames[p->n],
+				"pcap backend: every packet the interface carried (both "
+				"directions), cut at --snaplen bytes");
 		xdt_info("capturing on %s with the pcap backend", ifnames[p->n]);
 	}
 	return 0;
@@ -429,6 +731,7 @@ struct kern_live {
 	struct xdt_xsk *xsk;	/* mirror mode: prefixes arrive as AF_XDP frames */
 	struct xdt_attr *attr;	/* process attribution hooks, or NULL */
 	struct xdt_engine *e;
+	struct app *app;
 };
 
 /*
@@ -441,6 +744,7 @@ static void on_xsk_frame(const uint8_t *data, size_t len, void *ctx)
 	struct kern_live *k = ctx;
 	struct xdt_dpi_payload pl;
 	struct xdt_flow_key key;
+	struct xdt_flow *f;
 	struct xdt_pkt p;
 	uint8_t from_a;
 
@@ -456,7 +760,31 @@ static void on_xsk_frame(const uint8_t *data, size_t len, void *ctx)
 		.from_b = !from_a,
 		.has_seq = p.proto == 6,
 	};
-	xdt_kflow_note_prefix(k->kr, &key, &pl);
+	f = xdt_kflow_note_prefix(k->kr, &key, &pl);
+	/* --pcap-export: the frame as the socket got it, with its length on the wire. */
+	if (k->app->pexp)
+		xdt_pcapexp_packet(k->app->pexp, k->app->pexp_kernel_iface,
+				   clock_ns(CLOCK_REALTIME), data, (uint32_t)len,
+				   (uint32_t)(p.payload_off + p.payload_wire), f);
+}
+
+/*
+ * --pcap-export, xdp backend: a ring-buffer prefix record carries the flow key
+ * and the payload, not the headers, which are rebuilt around it.
+ */
+static void kern_tap(void *ctx, const struct xdt_flow_key *k, const struct xdt_dpi_payload *pl,
+		     uint64_t ts_ns, struct xdt_flow *f)
+{
+	struct app *a = ctx;
+	uint8_t buf[XDT_PREFIX_HANDSHAKE + 128];
+	uint32_t origlen;
+	int n;
+
+	n = xdt_pcapng_synth(k, pl->from_b, pl->tcp_seq, pl->has_seq, pl->wire_len, pl->data,
+			     pl->caplen, buf, sizeof(buf), &origlen);
+	if (n > 0)
+		xdt_pcapexp_packet(a->pexp, a->pexp_kernel_iface, ts_ns, buf, (uint32_t)n, origlen,
+				   f);
 }
 
 static int kern_read(void *ctx, int max_wait_ms)
@@ -516,6 +844,48 @@ static void close_kernel(struct kern_live *k)
 	memset(k, 0, sizeof(*k));
 }
 
+/* --pcap-export with a kernel backend: one interface for what the kernel hands up. */
+static void kern_export_iface(const struct xdt_opts *o, const char *const *ifnames,
+			      unsigned int n, struct app *a, struct kern_live *k)
+{
+	char name[XDT_MAX_IFACES * (IF_NAMESIZE + 1)] = "", desc[600];
+	unsigned int i;
+	int id;
+
+	if (!a->pexp)
+		return;
+	for (i = 0; i < n; i++)
+		snprintf(name + strlen(name), sizeof(name) - strlen(name), "%s%s", i ? "," : "",
+			 ifnames[i]);
+	if (o->mirror)
+		snprintf(desc, sizeof(desc),
+			 "afxdp backend (mirror port): only the frames that carried one of the "
+			 "first %u payloads of a flow direction, cut after the payload prefix "
+			 "(original length from the IP header); the XDP program counts every "
+			 "other packet in the kernel", o->no_dpi ? 0 : o->dpi_packets);
+	else
+		snprintf(desc, sizeof(desc),
+			 "xdp backend: only the first %u payloads of each flow direction, cut "
+			 "to the prefix the kernel sent (%u bytes, whole handshakes up to %d); "
+			 "the kernel counts every other packet without sending it. IP and "
+			 "TCP/UDP headers are rebuilt from the flow key: addresses, ports, "
+			 "TCP sequence number and lengths are real; TTL 64, IP ID 0, TCP flags "
+			 "PSH|ACK, window 0 and zero checksums are not what was sent",
+			 o->no_dpi ? 0 : o->dpi_packets, o->dpi_bytes, XDT_PREFIX_HANDSHAKE);
+	id = xdt_pcapexp_iface(a->pexp, o->mirror ? XDT_LINKTYPE_ETHERNET : XDT_LINKTYPE_RAW,
+			       o->mirror ? 65535 : XDT_PREFIX_HANDSHAKE + 60, name, desc);
+	if (id < 0) {
+		xdt_warn("--pcap-export: cannot declare interface %s: %s", name, strerror(-id));
+		return;
+	}
+	a->pexp_kernel_iface = id;
+	if (!o->mirror)
+		xdt_kflow_set_tap(k->kr, kern_tap, a);
+	xdt_info("--pcap-export with the %s backend: only payload prefixes reach xdptop, so "
+		 "only they are written (the interface description in the file says so)",
+		 o->mirror ? "afxdp" : "xdp");
+}
+
 /* 0, or -1 if the backend could not start (@err says why). */
 static int open_kernel(const struct xdt_opts *o, const char *const *ifnames, unsigned int n,
 		       struct app *a, struct kern_live *k, char *err, size_t errlen)
@@ -534,11 +904,13 @@ static int open_kernel(const struct xdt_opts *o, const char *const *ifnames, uns
 
 	memset(k, 0, sizeof(*k));
 	k->e = a->e;
+	k->app = a;
 	k->k = xdt_kernel_open(&ko, err, errlen);
 	if (!k->k)
 		return -1;
 	m = xdt_kernel_maps(k->k);
-	fds = (struct xdt_kflow_fds){ m->flows, m->done, m->prefixes, m->stats, -1, -1, -1 };
+	fds = (struct xdt_kflow_fds){ m->flows, m->done, m->prefixes, m->stats, -1, -1, -1,
+				      m->ifstats };
 	if (!o->no_kernel_proc) {
 		char aerr[512];
 
@@ -574,6 +946,7 @@ static int open_kernel(const struct xdt_opts *o, const char *const *ifnames, uns
 				 ifnames[i], xdt_kernel_xdp_mode(k->k));
 	}
 	a->kr = k->kr;
+	kern_export_iface(o, ifnames, n, a, k);
 	return 0;
 }
 
@@ -625,6 +998,8 @@ static int source_open(const struct xdt_opts *o, struct app *a, struct source *s
 			return 1;
 		}
 		src->kind = SRC_FILE;
+		pcap_export_tap(a, src->file, o->read_path,
+				"replay (-r): every packet of the file read, as read");
 		return 0;
 	}
 	if (!n) {
@@ -664,6 +1039,30 @@ static int source_open(const struct xdt_opts *o, struct app *a, struct source *s
 	src->kind = SRC_PCAP;
 	src->l = (struct live){ a, "pcap", &src->pcap, pcap_read, pcap_refresh, pcap_drain };
 	return 0;
+}
+
+/* What each live interface carried, as far as the backend counts it (for the metrics). */
+static unsigned int source_ifaces(struct app *a, struct xdt_prom_iface *out)
+{
+	struct source *src = a->src;
+	unsigned int i, n = 0;
+
+	if (!src)
+		return 0;
+	if (src->kind == SRC_PCAP) {
+		for (i = 0; i < src->pcap.n; i++, n++) {
+			out[n] = (struct xdt_prom_iface){ .name = src->pcap.ifname[i], .undirected = 1 };
+			xdt_pcap_counts(src->pcap.c[i], &out[n].rx_packets, &out[n].rx_bytes);
+		}
+	} else if (src->kind == SRC_KERNEL) {
+		for (i = 0; i < a->vinfo.n_ifnames && i < XDT_MAX_IFACES; i++) {
+			out[n] = (struct xdt_prom_iface){ .name = a->vinfo.ifnames[i] };
+			if (xdt_kflow_ifstats(src->kern.kr, i, &out[n].rx_packets, &out[n].rx_bytes,
+					      &out[n].tx_packets, &out[n].tx_bytes) == 0)
+				n++;
+		}
+	}
+	return n;
 }
 
 static int source_run(const struct xdt_opts *o, struct app *a, struct source *src)
@@ -841,6 +1240,7 @@ static int run(struct xdt_opts *o, struct app *a, struct xdt_sandbox_opts *so)
 			rc = a->capture_rc;
 		}
 	}
+	exports_close(a);
 	if (a->ui) {
 		xdt_ui_close(ui);
 		if (saved >= 0) {
@@ -853,6 +1253,60 @@ static int run(struct xdt_opts *o, struct app *a, struct xdt_sandbox_opts *so)
 	}
 	source_close(a, &src);
 	return rc;
+}
+
+static FILE *log_file;
+
+static void log_file_close(void)
+{
+	xdt_log_set_file(NULL, XDT_LOG_ERROR);
+	if (log_file)
+		fclose(log_file);
+	log_file = NULL;
+}
+
+/*
+ * --log-level/--log-dir: DIR/xdptop_<UTC time>.log, made now (and DIR with it),
+ * before the lock-down; a new name rather than an old file reused. 0, or 1
+ * after saying why.
+ */
+static int log_file_open(const struct xdt_opts *o)
+{
+	const char *dir = o->log_dir ? o->log_dir : "logs";
+	int level = o->log_level >= 0 ? o->log_level : XDT_LOG_INFO;
+	char path[4096], stamp[32];
+	time_t now = time(NULL);
+	struct tm tm;
+	int fd, i;
+
+	if (mkdir(dir, 0750) < 0 && errno != EEXIST) {
+		xdt_err("--log-dir: cannot create %s: %s", dir, strerror(errno));
+		return 1;
+	}
+	gmtime_r(&now, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
+	for (i = 0, fd = -1; fd < 0 && i < 100; i++) {
+		if (i)
+			snprintf(path, sizeof(path), "%s/xdptop_%s-%d.log", dir, stamp, i);
+		else
+			snprintf(path, sizeof(path), "%s/xdptop_%s.log", dir, stamp);
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC | O_NOCTTY,
+			  0640);
+		if (fd < 0 && errno != EEXIST)
+			break;
+	}
+	log_file = fd >= 0 ? fdopen(fd, "a") : NULL;
+	if (!log_file) {
+		xdt_err("--log-dir: cannot create a log file in %s: %s", dir, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return 1;
+	}
+	atexit(log_file_close);
+	xdt_log_set_file(log_file, (enum xdt_log_level)level);
+	xdt_info("logging (%s and above) to %s",
+		 (const char *[]){ "error", "warn", "info", "debug" }[level], path);
+	return 0;
 }
 
 /* The options (from the configuration file and argv) point into these: kept to the end. */
@@ -891,6 +1345,8 @@ int main(int argc, char **argv)
 	level = o.verbosity < 0 ? XDT_LOG_ERROR : XDT_LOG_INFO + o.verbosity;
 	xdt_log_set_level(level > XDT_LOG_DEBUG ? XDT_LOG_DEBUG : (enum xdt_log_level)level);
 	xdt_kernel_log_init();
+	if ((o.log_level >= 0 || o.log_dir) && log_file_open(&o))
+		return 1;
 	if (cfg_path)
 		xdt_dbg("options from %s", cfg_path);
 	if (o.probe) {
@@ -934,6 +1390,13 @@ int main(int argc, char **argv)
 	}
 
 	open_enrichment(&o, &a);
+	if (exports_open(&o, &a, &so)) {
+		exports_close(&a);
+		xdt_rdns_free(a.rdns);
+		xdt_geoip_close(a.geoip);
+		xdt_sandbox_free(a.sb);
+		return 1;
+	}
 	/* The egress lock admits the resolvers only when there is a PTR client to use them. */
 	so.resolvers = a.rdns ? &a.resolvers : NULL;
 	memset(&eo, 0, sizeof(eo));
@@ -955,6 +1418,7 @@ int main(int argc, char **argv)
 		xdt_sandbox_free(a.sb);
 		return 1;
 	}
+	exports_bind(&a);
 	install_signals();
 	rc = run(&o, &a, &so);
 	xdt_engine_free(a.e);

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <criterion/criterion.h>
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 
 #include "cli.h"
 
@@ -245,4 +248,82 @@ Test(cli, forgets_a_bundle_it_stopped_in)
 	p = PARSE("--json");
 	cr_assert_eq(p.rc, 0, "%s", p.err);
 	cr_assert_eq(p.o.verbosity, 0);
+}
+
+Test(cli, takes_the_logs_and_exports)
+{
+	struct parsed p = PARSE("--log-level", "debug", "--log-dir", "/var/log/x", "--json-log",
+				"ev.jsonl", "--pcap-export", "c.pcapng", "--pcap-rotate", "0.5",
+				"--ipfix", "[fd00:213::1]:4739", "--ipfix-active", "30",
+				"--ipfix-idle", "2.5", "--prom-textfile", "m.prom", "--prom-top", "3");
+
+	cr_assert_eq(p.rc, 0, "%s", p.err);
+	cr_assert_eq(p.o.log_level, 3);
+	cr_assert_str_eq(p.o.log_dir, "/var/log/x");
+	cr_assert_str_eq(p.o.json_log_path, "ev.jsonl");
+	cr_assert_str_eq(p.o.pcap_export_path, "c.pcapng");
+	cr_assert_eq(p.o.pcap_rotate_bytes, 500000);
+	cr_assert_str_eq(p.o.ipfix_target, "[fd00:213::1]:4739");
+	cr_assert_eq(p.o.ipfix_active_ns, 30000000000ULL);
+	cr_assert_eq(p.o.ipfix_idle_ns, 2500000000ULL);
+	cr_assert_str_eq(p.o.prom_path, "m.prom");
+	cr_assert_eq(p.o.prom_top, 3);
+
+	p = PARSE("--json");
+	cr_assert_eq(p.o.log_level, -1, "no log file unless asked");
+	cr_assert_null(p.o.json_log_path);
+}
+
+Test(cli, names_the_export_flag_with_a_bad_value)
+{
+	struct parsed p = PARSE("--log-level", "loud");
+
+	cr_assert_eq(p.rc, -EINVAL);
+	cr_assert(strstr(p.err, "--log-level") && strstr(p.err, "loud"), "%s", p.err);
+	p = PARSE("--pcap-export", "x", "--pcap-rotate", "0");
+	cr_assert_eq(p.rc, -EINVAL);
+	cr_assert(strstr(p.err, "--pcap-rotate"), "%s", p.err);
+	p = PARSE("--ipfix", "10.213.0.1");
+	cr_assert_eq(p.rc, -EINVAL);
+	cr_assert(strstr(p.err, "--ipfix") && strstr(p.err, "no :PORT"), "%s", p.err);
+	p = PARSE("--ipfix", "10.213.0.1:0");
+	cr_assert_eq(p.rc, -EINVAL);
+	cr_assert(strstr(p.err, "1 to 65535"), "%s", p.err);
+	p = PARSE("--ipfix", "fd00:213::1:4739");
+	cr_assert_eq(p.rc, -EINVAL, "an IPv6 address needs brackets");
+	p = PARSE("--ipfix", "collector:4739");
+	cr_assert_eq(p.rc, -EINVAL);
+	cr_assert(strstr(p.err, "not a numeric"), "%s", p.err);
+	p = PARSE("--prom-textfile", "m.prom", "--prom-top", "0");
+	cr_assert_eq(p.rc, -EINVAL);
+	cr_assert(strstr(p.err, "--prom-top"), "%s", p.err);
+}
+
+Test(cli, refuses_export_settings_without_their_export)
+{
+	struct parsed p = PARSE("--pcap-rotate", "10");
+
+	cr_assert_eq(p.rc, -EINVAL);
+	cr_assert(strstr(p.err, "--pcap-rotate needs --pcap-export"), "%s", p.err);
+	p = PARSE("--ipfix-idle", "5");
+	cr_assert(strstr(p.err, "--ipfix-idle needs --ipfix"), "%s", p.err);
+	p = PARSE("--prom-top", "5");
+	cr_assert(strstr(p.err, "--prom-top needs --prom-textfile"), "%s", p.err);
+}
+
+Test(cli, parses_collector_addresses)
+{
+	struct sockaddr_storage ss;
+	unsigned int len;
+	char why[160];
+
+	cr_assert_eq(xdt_cli_hostport("10.213.0.9:4739", &ss, &len, why, sizeof(why)), 0);
+	cr_assert_eq(ss.ss_family, AF_INET);
+	cr_assert_eq(ntohs(((struct sockaddr_in *)&ss)->sin_port), 4739);
+	cr_assert_eq(xdt_cli_hostport("[fd00:213::9]:2055", &ss, &len, why, sizeof(why)), 0);
+	cr_assert_eq(ss.ss_family, AF_INET6);
+	cr_assert_eq(len, sizeof(struct sockaddr_in6));
+	cr_assert_eq(xdt_cli_hostport("[fd00:213::9]4739", &ss, &len, why, sizeof(why)), -EINVAL);
+	cr_assert_eq(xdt_cli_hostport("10.213.0.9:+4739", &ss, &len, why, sizeof(why)), -EINVAL);
+	cr_assert_eq(xdt_cli_hostport(":4739", &ss, &len, why, sizeof(why)), -EINVAL);
 }

@@ -563,6 +563,42 @@ LANDED(resolve_rate, 5)
 LANDED(no_sandbox, 1)
 LANDED(sandbox_strict, 1)
 
+static int str_landed(const char *v, const char *want)
+{
+	return v && !strcmp(v, want);
+}
+
+static int landed_log_dir(const struct xdt_opts *o)
+{
+	return str_landed(o->log_dir, "/var/log/xdt");
+}
+
+static int landed_json_log(const struct xdt_opts *o)
+{
+	return str_landed(o->json_log_path, "ev.jsonl");
+}
+
+static int landed_pcap_export(const struct xdt_opts *o)
+{
+	return str_landed(o->pcap_export_path, "c.pcapng");
+}
+
+static int landed_ipfix(const struct xdt_opts *o)
+{
+	return str_landed(o->ipfix_target, "10.213.0.9:4739");
+}
+
+static int landed_prom_textfile(const struct xdt_opts *o)
+{
+	return str_landed(o->prom_path, "m.prom");
+}
+
+LANDED(log_level, 1)
+LANDED(pcap_rotate_bytes, 2500000)
+LANDED(ipfix_active_ns, 30000000000ULL)
+LANDED(ipfix_idle_ns, 5000000000ULL)
+LANDED(prom_top, 7)
+
 static int landed_verbose(const struct xdt_opts *o)
 {
 	return o->verbosity == 1;
@@ -592,6 +628,17 @@ static const struct sample samples[] = {
 	{ "no-geoip", "true", landed_no_geoip },
 	{ "no-resolve", "true", landed_no_resolve },
 	{ "resolve-rate", "5", landed_resolve_rate },
+	{ "log-level", "warn", landed_log_level },
+	{ "log-dir", "/var/log/xdt", landed_log_dir },
+	{ "json-log", "ev.jsonl", landed_json_log },
+	{ "pcap-export", "c.pcapng", landed_pcap_export },
+	/* These need their export: the next line of the file names it. */
+	{ "pcap-rotate", "2.5\npcap-export: c.pcapng", landed_pcap_rotate_bytes },
+	{ "ipfix", "10.213.0.9:4739", landed_ipfix },
+	{ "ipfix-active", "30\nipfix: 10.213.0.9:4739", landed_ipfix_active_ns },
+	{ "ipfix-idle", "5\nipfix: 10.213.0.9:4739", landed_ipfix_idle_ns },
+	{ "prom-textfile", "m.prom", landed_prom_textfile },
+	{ "prom-top", "7\nprom-textfile: m.prom", landed_prom_top },
 	{ "no-sandbox", "true", landed_no_sandbox },
 	{ "sandbox-strict", "true", landed_sandbox_strict },
 	{ "verbose", "true", landed_verbose },

@@ -29,6 +29,8 @@ struct xdt_kflow_reader {
 	int ncpus;
 	struct xdt_flow_key *keys;
 	struct xdt_kflow *vals;
+	xdt_kflow_tap_fn tap;
+	void *tap_ctx;
 };
 
 static uint64_t clock_ns(clockid_t id)
@@ -52,8 +54,8 @@ static int on_record(void *ctx, void *data, size_t len)
 {
 	struct xdt_kflow_reader *r = ctx;
 	const struct xdt_prefix_rec *rec = data;
-
 	struct xdt_dpi_payload pl;
+	struct xdt_flow *f;
 
 	/* Check the header before trusting anything else in the record. */
 	if (len < sizeof(*rec) || rec->hdr.type != XDT_REC_PREFIX ||
@@ -72,12 +74,20 @@ static int on_record(void *ctx, void *data, size_t len)
 		.from_b = rec->from_b & 1,
 		.has_seq = !!(rec->flags & XDT_PREFIX_F_SEQ),
 	};
-	xdt_kflow_note_prefix(r, &rec->key, &pl);
+	f = xdt_kflow_note_prefix(r, &rec->key, &pl);
+	if (r->tap)
+		r->tap(r->tap_ctx, &rec->key, &pl, rec->ts_ns + mono_to_real(), f);
 	return 0;
 }
 
-void xdt_kflow_note_prefix(struct xdt_kflow_reader *r, const struct xdt_flow_key *k,
-			   const struct xdt_dpi_payload *pl)
+void xdt_kflow_set_tap(struct xdt_kflow_reader *r, xdt_kflow_tap_fn fn, void *ctx)
+{
+	r->tap = fn;
+	r->tap_ctx = ctx;
+}
+
+struct xdt_flow *xdt_kflow_note_prefix(struct xdt_kflow_reader *r, const struct xdt_flow_key *k,
+				       const struct xdt_dpi_payload *pl)
 {
 	int from_b = pl->from_b;
 
@@ -91,14 +101,15 @@ void xdt_kflow_note_prefix(struct xdt_kflow_reader *r, const struct xdt_flow_key
 		struct xdt_kflow v;
 
 		if (bpf_map_lookup_elem(r->fds.flows, k, &v) != 0)
-			return;
+			return NULL;
 		to_sync(k, &v, mono_to_real(), r->gen, &s);
 		f = xdt_flow_table_sync(xdt_engine_flows(r->e), &s);
 		if (!f)
-			return;
+			return NULL;
 	}
 	f->prefixes[(!from_b) == f->init_is_a ? XDT_DIR_OUT : XDT_DIR_IN]++;
 	xdt_engine_prefix(r->e, f, pl);
+	return f;
 }
 
 void xdt_kflow_done(struct xdt_kflow_reader *r, const struct xdt_flow_key *k)
@@ -118,6 +129,9 @@ struct xdt_kflow_reader *xdt_kflow_reader_new(const struct xdt_kflow_fds *fds,
 	if (!r)
 		return NULL;
 	r->fds = *fds;
+	/* A positional initializer that predates the member leaves it 0. */
+	if (r->fds.ifstats == 0)
+		r->fds.ifstats = -1;
 	r->e = e;
 	r->ncpus = libbpf_num_possible_cpus();
 	r->keys = calloc(BATCH, sizeof(*r->keys));
@@ -364,4 +378,52 @@ void xdt_kflow_forget(struct xdt_kflow_reader *r, const struct xdt_flow_key *k, 
 const struct xdt_kflow_stats *xdt_kflow_stats(const struct xdt_kflow_reader *r)
 {
 	return &r->stats;
+}
+
+/* One direction of one interface slot, summed over the CPUs. */
+static int ifstat_sum(const struct xdt_kflow_reader *r, uint32_t key, struct xdt_ifstat *sum)
+{
+	struct xdt_ifstat *per_cpu = calloc((size_t)r->ncpus, sizeof(*per_cpu));
+	int c, err = 0;
+
+	if (!per_cpu)
+		return -ENOMEM;
+	if (bpf_map_lookup_elem(r->fds.ifstats, &key, per_cpu)) {
+		err = -errno;
+		goto out;
+	}
+	sum->packets = sum->bytes = 0;
+	for (c = 0; c < r->ncpus; c++) {
+		sum->packets += per_cpu[c].packets;
+		sum->bytes += per_cpu[c].bytes;
+	}
+out:
+	free(per_cpu);
+	return err;
+}
+
+int xdt_kflow_ifstats(struct xdt_kflow_reader *r, unsigned int slot, uint64_t *rx_packets,
+		      uint64_t *rx_bytes, uint64_t *tx_packets, uint64_t *tx_bytes)
+{
+	struct xdt_ifstat rx, tx;
+	int err;
+
+	if (r->fds.ifstats < 0)
+		return -ENOENT;
+	if (slot >= XDT_KERNEL_MAX_IFACES)
+		return -EINVAL;
+	err = ifstat_sum(r, slot * 2 + XDT_IFSTAT_RX, &rx);
+	if (!err)
+		err = ifstat_sum(r, slot * 2 + XDT_IFSTAT_TX, &tx);
+	if (err)
+		return err;
+	if (rx_packets)
+		*rx_packets = rx.packets;
+	if (rx_bytes)
+		*rx_bytes = rx.bytes;
+	if (tx_packets)
+		*tx_packets = tx.packets;
+	if (tx_bytes)
+		*tx_bytes = tx.bytes;
+	return 0;
 }

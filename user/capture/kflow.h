@@ -22,6 +22,7 @@ struct xdt_kflow_fds {
 	int owners;		/* process attribution maps (loader/attr.h), -1 if none */
 	int ports;
 	int execs;
+	int ifstats;		/* per-interface counters (loader/loader.h); -1 or 0 if none */
 };
 
 /* Counters of the kernel path, for the stats record. */
@@ -53,9 +54,21 @@ int xdt_kflow_wait_prefixes(struct xdt_kflow_reader *r, int max_wait_ms);
  */
 int xdt_kflow_sync(struct xdt_kflow_reader *r);
 
-/* A payload prefix that arrived another way (AF_XDP) for flow @k: count it, run DPI. */
-void xdt_kflow_note_prefix(struct xdt_kflow_reader *r, const struct xdt_flow_key *k,
-			   const struct xdt_dpi_payload *pl);
+/*
+ * A payload prefix that arrived another way (AF_XDP) for flow @k: count it, run
+ * DPI. Returns the flow, or NULL if the kernel map no longer has it.
+ */
+struct xdt_flow *xdt_kflow_note_prefix(struct xdt_kflow_reader *r, const struct xdt_flow_key *k,
+				       const struct xdt_dpi_payload *pl);
+
+/*
+ * Called for every ring-buffer prefix record after the engine took it: the key,
+ * the payload, when the kernel saw it (CLOCK_REALTIME ns) and the flow (or NULL).
+ */
+typedef void (*xdt_kflow_tap_fn)(void *ctx, const struct xdt_flow_key *k,
+				 const struct xdt_dpi_payload *pl, uint64_t ts_ns,
+				 struct xdt_flow *f);
+void xdt_kflow_set_tap(struct xdt_kflow_reader *r, xdt_kflow_tap_fn fn, void *ctx);
 
 /* DPI is done with flow @k: the kernel stops sending its prefixes. */
 void xdt_kflow_done(struct xdt_kflow_reader *r, const struct xdt_flow_key *k);
@@ -67,5 +80,15 @@ void xdt_kflow_done(struct xdt_kflow_reader *r, const struct xdt_flow_key *k);
 void xdt_kflow_forget(struct xdt_kflow_reader *r, const struct xdt_flow_key *k, int idle);
 
 const struct xdt_kflow_stats *xdt_kflow_stats(const struct xdt_kflow_reader *r);
+
+/*
+ * What interface slot @slot (its index among the interfaces given to the loader)
+ * received (XDP) and sent (TC egress) since load, summed over the CPUs: packets
+ * and layer-2 bytes, comparable with the interface counters. Any output may be
+ * NULL. 0, -ENOENT without the counters map, -EINVAL for a slot past the last
+ * possible, or the -errno of the map read.
+ */
+int xdt_kflow_ifstats(struct xdt_kflow_reader *r, unsigned int slot, uint64_t *rx_packets,
+		      uint64_t *rx_bytes, uint64_t *tx_packets, uint64_t *tx_bytes);
 
 #endif

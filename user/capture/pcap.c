@@ -15,6 +15,10 @@ struct xdt_pcap {
 	int nano;	/* timestamps carry nanoseconds */
 	int eof;
 	int live;
+	uint64_t packets, bytes;	/* frames read and their wire lengths */
+	xdt_pcap_tap_fn tap;
+	void *tap_ctx;
+	int tap_iface;
 };
 
 struct dispatch_ctx {
@@ -39,6 +43,39 @@ static void on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *b
 	ts = (uint64_t)sec * 1000000000ULL + (uint64_t)frac * (d->c->nano ? 1 : 1000);
 
 	xdt_engine_packet(d->e, d->c->link, bytes, h->caplen, h->len, ts);
+	d->c->packets++;
+	d->c->bytes += h->len;
+	if (d->c->tap)
+		d->c->tap(d->c->tap_ctx, d->c->tap_iface, bytes, h->caplen, h->len, ts,
+			  xdt_engine_last_flow(d->e));
+}
+
+void xdt_pcap_set_tap(struct xdt_pcap *c, xdt_pcap_tap_fn fn, void *ctx, int iface)
+{
+	c->tap = fn;
+	c->tap_ctx = ctx;
+	c->tap_iface = iface;
+}
+
+int xdt_pcap_linktype(const struct xdt_pcap *c)
+{
+	/*
+	 * DLT_RAW is 12 on Linux (14 on OpenBSD); files say LINKTYPE_RAW, 101. The
+	 * other links xdptop reads (Ethernet 1, BSD loopback 0, Linux cooked 113 and
+	 * 276) have the same number in both.
+	 */
+	return c->link == DLT_RAW ? 101 : c->link;
+}
+
+int xdt_pcap_snaplen(const struct xdt_pcap *c)
+{
+	return pcap_snapshot(c->p);
+}
+
+void xdt_pcap_counts(const struct xdt_pcap *c, uint64_t *packets, uint64_t *bytes)
+{
+	*packets = c->packets;
+	*bytes = c->bytes;
 }
 
 static struct xdt_pcap *wrap(pcap_t *p, int live, const char *what, char *err, size_t errlen)

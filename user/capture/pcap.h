@@ -48,6 +48,21 @@ int xdt_pcap_dispatch(struct xdt_pcap *c, struct xdt_engine *e, int max, char *e
 /* True once an offline capture is read to its end. */
 int xdt_pcap_eof(const struct xdt_pcap *c);
 
+/*
+ * Called for every frame after the engine counted it, with the flow it was
+ * counted on (NULL: none); @iface is what xdt_pcap_set_tap() was given.
+ */
+typedef void (*xdt_pcap_tap_fn)(void *ctx, int iface, const uint8_t *buf, uint32_t caplen,
+				uint32_t wirelen, uint64_t ts_ns, struct xdt_flow *f);
+void xdt_pcap_set_tap(struct xdt_pcap *c, xdt_pcap_tap_fn fn, void *ctx, int iface);
+
+/* The capture's link type as capture files name it (LINKTYPE_*), and its snapshot length. */
+int xdt_pcap_linktype(const struct xdt_pcap *c);
+int xdt_pcap_snaplen(const struct xdt_pcap *c);
+
+/* Frames read so far and their bytes on the wire. */
+void xdt_pcap_counts(const struct xdt_pcap *c, uint64_t *packets, uint64_t *bytes);
+
 /* Kernel drop counters of a live capture. 0 or -EIO. */
 int xdt_pcap_stats(struct xdt_pcap *c, struct xdt_capture_stats *out);
 

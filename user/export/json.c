@@ -480,8 +480,8 @@ static void json_endpoint(FILE *out, const char *side, int fam, const uint8_t *a
 	fputc('}', out);
 }
 
-void xdt_json_flow(FILE *out, const struct xdt_flow *f, uint64_t now_ns,
-		   const struct xdt_json_ctx *ctx)
+void xdt_json_flow_obj(FILE *out, const struct xdt_flow *f, uint64_t now_ns,
+		       const struct xdt_json_ctx *ctx)
 {
 	const struct xdt_pdns *names = ctx ? ctx->names : NULL;
 	int fam = f->key.family == XDT_FAM_IPV6 ? 6 : 4;
@@ -531,7 +531,14 @@ void xdt_json_flow(FILE *out, const struct xdt_flow *f, uint64_t now_ns,
 	json_process(out, f, ctx ? ctx->procs : NULL);
 	if (f->end != XDT_END_NONE)
 		fprintf(out, ",\"end\":\"%s\"", xdt_flow_end_name(f->end));
-	fputs("}\n", out);
+	fputc('}', out);
+}
+
+void xdt_json_flow(FILE *out, const struct xdt_flow *f, uint64_t now_ns,
+		   const struct xdt_json_ctx *ctx)
+{
+	xdt_json_flow_obj(out, f, now_ns, ctx);
+	fputc('\n', out);
 }
 
 /* "sandbox":{"state":"full","layers":{"landlock":{"state":"on","detail":"..."},...}} */
@@ -549,7 +556,7 @@ static void json_sandbox(FILE *out, const struct xdt_sandbox_report *r)
 	fputs("}}", out);
 }
 
-void xdt_json_stats(FILE *out, struct xdt_engine *e, const struct xdt_capture_stats *cap)
+void xdt_json_stats_obj(FILE *out, struct xdt_engine *e, const struct xdt_capture_stats *cap)
 {
 	const struct xdt_engine_stats *s = xdt_engine_stats(e);
 	struct xdt_flow_table *t = xdt_engine_flows(e);
@@ -644,7 +651,13 @@ void xdt_json_stats(FILE *out, struct xdt_engine *e, const struct xdt_capture_st
 	}
 	if (cap && cap->sandbox && cap->sandbox->done)
 		json_sandbox(out, cap->sandbox);
-	fputs("}\n", out);
+	fputc('}', out);
+}
+
+void xdt_json_stats(FILE *out, struct xdt_engine *e, const struct xdt_capture_stats *cap)
+{
+	xdt_json_stats_obj(out, e, cap);
+	fputc('\n', out);
 }
 
 int xdt_json_table(FILE *out, struct xdt_engine *e, const struct xdt_capture_stats *cap)

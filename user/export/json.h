@@ -44,6 +44,11 @@ struct xdt_json_ctx {
 void xdt_json_flow(FILE *out, const struct xdt_flow *f, uint64_t now_ns,
 		   const struct xdt_json_ctx *ctx);
 
+/* The same object without the newline, to nest in another (the --json-log events). */
+void xdt_json_flow_obj(FILE *out, const struct xdt_flow *f, uint64_t now_ns,
+		       const struct xdt_json_ctx *ctx);
+void xdt_json_stats_obj(FILE *out, struct xdt_engine *e, const struct xdt_capture_stats *cap);
+
 /* One {"type":"stats",...} line. @cap may be NULL. */
 void xdt_json_stats(FILE *out, struct xdt_engine *e, const struct xdt_capture_stats *cap);
 

@@ -74,6 +74,8 @@ struct xdt_flow_dir {
 	uint64_t rate_ns;
 };
 
+struct xdt_ipfix_flow;
+
 struct xdt_flow {
 	struct xdt_flow_key key;
 	uint64_t first_ns;
@@ -94,6 +96,10 @@ struct xdt_flow {
 	uint64_t cookie;	/* kernel backends: the local socket's cookie, 0 if none */
 	uint64_t owner_cookie;	/* the cookie the owner was last looked up for */
 	struct xdt_flow_owner owner;
+	/* Exports (user/export/): zero in a new flow, never touched by the table. */
+	uint32_t pcap_seq;	/* 1 + the --pcap-export file a packet of it went to; 0: none */
+	uint8_t logged;		/* XDT_LOGGED_* events the --json-log wrote for it */
+	struct xdt_ipfix_flow *ipfix;	/* --ipfix: what was exported; the exporter frees it */
 	/* Table linkage: private to table.c. */
 	struct xdt_flow *hnext;
 	struct xdt_flow *lru_prev, *lru_next;

@@ -1,10 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <stdarg.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "log.h"
 
 static enum xdt_log_level cur_level = XDT_LOG_WARN;
+static FILE *log_file;
+static enum xdt_log_level file_level;
+
+void xdt_log_set_file(FILE *f, enum xdt_log_level level)
+{
+	log_file = f;
+	file_level = level;
+}
 
 void xdt_log_set_level(enum xdt_log_level level)
 {
@@ -27,11 +36,26 @@ void xdt_log(enum xdt_log_level level, const char *fmt, ...)
 	char buf[1024];
 	va_list ap;
 
-	if (level > cur_level)
+	static const char *const names[] = { "ERROR", "WARN", "INFO", "DEBUG" };
+	FILE *lf = log_file;
+
+	if (level > cur_level && !(lf && level <= file_level))
 		return;
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	/* One write per message, so lines from concurrent writers do not interleave. */
-	fprintf(stderr, "xdptop: %s%s\n", prefix[level], buf);
+	if (level <= cur_level)
+		fprintf(stderr, "xdptop: %s%s\n", prefix[level], buf);
+	if (lf && level <= file_level) {
+		struct timespec ts;
+		struct tm tm;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		gmtime_r(&ts.tv_sec, &tm);
+		fprintf(lf, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ %-5s %s\n", tm.tm_year + 1900,
+			tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+			ts.tv_nsec / 1000000, names[level], buf);
+		fflush(lf);
+	}
 }

@@ -2,6 +2,8 @@
 #ifndef XDT_LOG_H
 #define XDT_LOG_H
 
+#include <stdio.h>
+
 enum xdt_log_level {
 	XDT_LOG_ERROR,
 	XDT_LOG_WARN,
@@ -13,7 +15,14 @@ enum xdt_log_level {
 void xdt_log_set_level(enum xdt_log_level level);
 enum xdt_log_level xdt_log_get_level(void);
 
-/* Writes "xdptop: [level: ]message\n" to stderr. */
+/*
+ * Also write messages at or below @level to @f (NULL: no file), each line
+ * "2026-11-24T03:37:14.123Z LEVEL message", flushed per line. The file is the
+ * caller's to close after xdt_log_set_file(NULL, ...).
+ */
+void xdt_log_set_file(FILE *f, enum xdt_log_level level);
+
+/* Writes "xdptop: [level: ]message\n" to stderr (and to the log file, if set). */
 void xdt_log(enum xdt_log_level level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
