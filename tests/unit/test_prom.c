@@ -1003,14 +1003,15 @@ Test(prom, lists_ten_processes_unless_told)
 Test(prom, escapes_label_values_and_writes_each_series_once)
 {
 	static const struct xdt_prom_iface ifaces[] = {
-		{ "a\"b\\c\nd", 1, 2, 3, 4 },	 { "eth0", 10, 20, 30, 40 },
-		{ "eth0", 99, 99, 99, 99 }, /* the same name again: not a second series */
-		{ "x\xfe", 5, 6, 7, 8 },    /* not UTF-8: both become "x?" */
-		{ "x\xff", 9, 9, 9, 9 },	 { "wlan-\xc3\xbc", 11, 12, 13, 14 },
-		{ "y\xc0\x80", 1, 1, 1, 1 },	 /* overlong */
-		{ "z\xed\xa0\x80", 1, 1, 1, 1 }, /* a surrogate */
+		{ "a\"b\\c\nd", 1, 2, 3, 4, 0 },	 { "eth0", 10, 20, 30, 40, 0 },
+		{ "eth0", 99, 99, 99, 99, 0 }, /* the same name again: not a second series */
+		{ "x\xfe", 5, 6, 7, 8, 0 },    /* not UTF-8: both become "x?" */
+		{ "x\xff", 9, 9, 9, 9, 0 },	 { "wlan-\xc3\xbc", 11, 12, 13, 14, 0 },
+		{ "y\xc0\x80", 1, 1, 1, 1, 0 },	 /* overlong */
+		{ "z\xed\xa0\x80", 1, 1, 1, 1, 0 }, /* a surrogate */
+		{ "pcap0", 21, 22, 0, 0, 1 },	 /* the pcap backend: both directions in one */
 	};
-	struct xdt_prom_input in = { .ifaces = ifaces, .n_ifaces = 8, .version = "1.0\"\\" };
+	struct xdt_prom_input in = { .ifaces = ifaces, .n_ifaces = 9, .version = "1.0\"\\" };
 	struct traffic t = { 0 };
 	struct xdt_prom *p;
 	struct pm *m;
@@ -1024,6 +1025,9 @@ Test(prom, escapes_label_values_and_writes_each_series_once)
 
 	text = slurp(D.path);
 	cr_expect(strstr(text, "{interface=\"a\\\"b\\\\c\\nd\",direction=\"rx\"} 1\n"), "%s", text);
+	cr_expect(strstr(text, "{interface=\"pcap0\",direction=\"both\"} 21\n"), "%s", text);
+	cr_expect(strstr(text, "{interface=\"pcap0\",direction=\"both\"} 22\n"), "%s", text);
+	cr_expect(!strstr(text, "{interface=\"pcap0\",direction=\"rx\"}"), "%s", text);
 	cr_expect(strstr(text, "{process=\"we\\\"ird\\\\name\"} 40\n"), "%s", text);
 	cr_expect(strstr(text, "{version=\"1.0\\\"\\\\\",backend=\"none\"} 1\n"), "%s", text);
 	m = pm_parse(text);
