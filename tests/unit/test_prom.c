@@ -1050,8 +1050,10 @@ Test(prom, escapes_label_values_and_writes_each_series_once)
 		14);
 	cr_expect_eq(pm_u64(m, "xdptop_interface_packets_total", "interface=y??,direction=rx"), 1);
 	cr_expect_eq(pm_u64(m, "xdptop_interface_packets_total", "interface=z???,direction=rx"), 1);
-	cr_expect_eq(pm_count(m, "xdptop_interface_packets_total"), 12);
-	cr_expect_eq(pm_count(m, "xdptop_interface_bytes_total"), 12);
+	cr_expect_eq(pm_u64(m, "xdptop_interface_bytes_total", "interface=pcap0,direction=both"), 22);
+	/* 6 names x rx, tx, and pcap0 once. */
+	cr_expect_eq(pm_count(m, "xdptop_interface_packets_total"), 13);
+	cr_expect_eq(pm_count(m, "xdptop_interface_bytes_total"), 13);
 	cr_expect_eq(pm_u64(m, "xdptop_process_bytes", "process=we\"ird\\name"), 40);
 	free(m);
 	free(text);
