@@ -9,13 +9,14 @@
  *   xdp_bench pass IFNAME
  *       Attach an XDP_PASS program to IFNAME through a bpf_link (so the veth has
  *       NAPI), print "ready", hold it until SIGINT/SIGTERM/SIGHUP.
- *   xdp_bench gen IFNAME COUNT DST_MAC SRC_IP DST_IP [FLOWS] [FRAME_BYTES]
+ *   xdp_bench gen IFNAME COUNT DST_MAC SRC_IP DST_IP [FLOWS] [FRAME_BYTES] [ELEPHANTS SHARE]
  *       Send COUNT UDP frames out of veth IFNAME: an XDP_TX program run with
- *       BPF_F_TEST_XDP_LIVE_FRAMES (batch 64), source port varied over FLOWS.
+ *       BPF_F_TEST_XDP_LIVE_FRAMES (batch 64), ports varied over FLOWS (up to
+ *       1,080,000); SHARE percent of them to the first ELEPHANTS flows.
  *       Addresses must be in 10.213.0.0/16.
  *   xdp_bench rusage OUTFILE CMD [ARG...]
  *       Run CMD as a child, forward SIGINT/SIGTERM/SIGHUP to it, and write its pid,
- *       then its user and system CPU seconds (wait4), to OUTFILE.
+ *       then its user and system CPU seconds and peak RSS (wait4), to OUTFILE.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -98,28 +99,61 @@ static int load_pass(void)
 }
 
 /*
- * The generator: UDP source port = sport_base + prandom % flows, then XDP_TX.
- * Live-frame pages keep what the program wrote, so each frame gets its own port.
+ * The generator: each frame gets flow index i, written as UDP source port
+ * 1024 + i % 60000 and destination port 10000 + i / 60000 (so up to 1,080,000
+ * distinct 5-tuples, all to one address; IPv4 UDP carries no checksum to fix),
+ * then XDP_TX. i is drawn with bpf_get_prandom_u32(): with @elephants > 0,
+ * @share percent of the frames go to flows 0..elephants-1 and the rest spread
+ * over the other flows (mice); else uniformly over all @flows. Live-frame pages
+ * keep what the program wrote, so each frame gets its own ports.
  */
-static int load_tx(int flows, int sport_base)
-{
-	const struct bpf_insn p[] = {
-		MOV64_REG(BPF_REG_6, BPF_REG_1),
-		CALL(BPF_FUNC_get_prandom_u32),
-		ALU32_IMM(BPF_MOD, BPF_REG_0, flows),
-		ALU32_IMM(BPF_ADD, BPF_REG_0, sport_base),
-		BE16(BPF_REG_0),
-		LDX_W(BPF_REG_2, BPF_REG_6, offsetof(struct xdp_md, data)),
-		LDX_W(BPF_REG_3, BPF_REG_6, offsetof(struct xdp_md, data_end)),
-		MOV64_REG(BPF_REG_4, BPF_REG_2),
-		ALU64_IMM(BPF_ADD, BPF_REG_4, 36),
-		JGT_REG(BPF_REG_4, BPF_REG_3, 1),
-		STX_H(BPF_REG_2, BPF_REG_0, 34),	/* Ethernet 14 + IPv4 20: UDP source */
-		MOV64_IMM(BPF_REG_0, XDP_TX),
-		EXIT(),
-	};
+#define JGE_IMM(a, v, o) insn(BPF_JMP | BPF_JGE | BPF_K, a, 0, o, v)
+#define JA(o) insn(BPF_JMP | BPF_JA, 0, 0, o, 0)
+#define ALU32_REG(op, d, s) insn(BPF_ALU | (op) | BPF_X, d, s, 0, 0)
+#define GEN_PORTS 60000
 
-	return load_insns("xdt_bench_tx", p, sizeof(p) / sizeof(p[0]));
+static int load_tx(int flows, int elephants, int share)
+{
+	struct bpf_insn p[40];
+	size_t n = 0, j_mice, j_have;
+
+	p[n++] = MOV64_REG(BPF_REG_6, BPF_REG_1);
+	p[n++] = CALL(BPF_FUNC_get_prandom_u32);
+	p[n++] = MOV64_REG(BPF_REG_7, BPF_REG_0);
+	if (elephants > 0 && elephants < flows) {
+		p[n++] = MOV64_REG(BPF_REG_8, BPF_REG_7);
+		p[n++] = ALU32_IMM(BPF_MOD, BPF_REG_8, 100);
+		p[n++] = ALU32_IMM(BPF_DIV, BPF_REG_7, 100);
+		j_mice = n;
+		p[n++] = JGE_IMM(BPF_REG_8, share, 0);	/* patched: to mice */
+		p[n++] = ALU32_IMM(BPF_MOD, BPF_REG_7, elephants);
+		j_have = n;
+		p[n++] = JA(0);				/* patched: to have */
+		p[j_mice].off = (__s16)(n - j_mice - 1);
+		p[n++] = ALU32_IMM(BPF_MOD, BPF_REG_7, flows - elephants);
+		p[n++] = ALU32_IMM(BPF_ADD, BPF_REG_7, elephants);
+		p[j_have].off = (__s16)(n - j_have - 1);
+	} else {
+		p[n++] = ALU32_IMM(BPF_MOD, BPF_REG_7, flows);
+	}
+	/* r8 = source port, r7 = destination port, both big-endian. */
+	p[n++] = MOV64_REG(BPF_REG_8, BPF_REG_7);
+	p[n++] = ALU32_IMM(BPF_MOD, BPF_REG_8, GEN_PORTS);
+	p[n++] = ALU32_IMM(BPF_ADD, BPF_REG_8, 1024);
+	p[n++] = BE16(BPF_REG_8);
+	p[n++] = ALU32_IMM(BPF_DIV, BPF_REG_7, GEN_PORTS);
+	p[n++] = ALU32_IMM(BPF_ADD, BPF_REG_7, 10000);
+	p[n++] = BE16(BPF_REG_7);
+	p[n++] = LDX_W(BPF_REG_2, BPF_REG_6, offsetof(struct xdp_md, data));
+	p[n++] = LDX_W(BPF_REG_3, BPF_REG_6, offsetof(struct xdp_md, data_end));
+	p[n++] = MOV64_REG(BPF_REG_4, BPF_REG_2);
+	p[n++] = ALU64_IMM(BPF_ADD, BPF_REG_4, 38);
+	p[n++] = JGT_REG(BPF_REG_4, BPF_REG_3, 2);
+	p[n++] = STX_H(BPF_REG_2, BPF_REG_8, 34);	/* Ethernet 14 + IPv4 20: UDP source */
+	p[n++] = STX_H(BPF_REG_2, BPF_REG_7, 36);	/* UDP destination */
+	p[n++] = MOV64_IMM(BPF_REG_0, XDP_TX);
+	p[n++] = EXIT();
+	return load_insns("xdt_bench_tx", p, n);
 }
 
 /* --- frames -------------------------------------------------------------------- */
@@ -415,26 +449,27 @@ static int if_mac(const char *ifname, uint8_t m[6])
 
 static int cmd_gen(int argc, char **argv)
 {
-	const int sport_base = 20000, dport = 9;	/* discard */
 	uint8_t dmac[6], smac[6], f[1514];
 	uint32_t sa, da;
 	long long count;
-	int flows, ifindex, prog, rc = 1;
+	int flows, elephants, share, ifindex, prog, rc = 1;
 	size_t len;
 	uint64_t t0, t1;
 
-	if (argc < 5 || argc > 7) {
+	if (argc < 5 || argc > 9) {
 		fprintf(stderr, "usage: xdp_bench gen IFNAME COUNT DST_MAC SRC_IP DST_IP [FLOWS] "
-			"[FRAME_BYTES]\n");
+			"[FRAME_BYTES] [ELEPHANTS SHARE%%]\n");
 		return 2;
 	}
 	count = atoll(argv[1]);
 	flows = argc > 5 ? atoi(argv[5]) : 256;
 	len = argc > 6 ? (size_t)atoi(argv[6]) : 60;
-	if (count <= 0 || count > 0x7fffffff || flows < 1 || flows > 40000 || len < 60 ||
-	    len > sizeof(f)) {
-		fprintf(stderr, "xdp_bench: COUNT 1..2^31-1, FLOWS 1..40000, FRAME_BYTES "
-			"60..1514\n");
+	elephants = argc > 7 ? atoi(argv[7]) : 0;
+	share = argc > 8 ? atoi(argv[8]) : 0;
+	if (count <= 0 || count > 0x7fffffff || flows < 1 || flows > 18 * GEN_PORTS || len < 60 ||
+	    len > sizeof(f) || elephants < 0 || elephants >= flows || share < 0 || share > 100) {
+		fprintf(stderr, "xdp_bench: COUNT 1..2^31-1, FLOWS 1..%d, FRAME_BYTES 60..1514, "
+			"ELEPHANTS 0..FLOWS-1, SHARE 0..100\n", 18 * GEN_PORTS);
 		return 2;
 	}
 	if (parse_mac(argv[2], dmac)) {
@@ -448,9 +483,8 @@ static int cmd_gen(int argc, char **argv)
 		fprintf(stderr, "xdp_bench: no interface %s\n", argv[0]);
 		return 1;
 	}
-	build_frame(f, len, IPPROTO_UDP, dmac, smac, sa, da, (uint16_t)sport_base,
-		    (uint16_t)dport);
-	prog = load_tx(flows, sport_base);
+	build_frame(f, len, IPPROTO_UDP, dmac, smac, sa, da, 1024, 10000);
+	prog = load_tx(flows, elephants, share);
 	if (prog < 0)
 		return 1;
 	{
@@ -467,9 +501,10 @@ static int cmd_gen(int argc, char **argv)
 		}
 		t1 = now_ns();
 	}
-	printf("gen: sent=%lld elapsed_ns=%llu rate_mpps=%.3f flows=%d frame_bytes=%zu\n",
+	printf("gen: sent=%lld elapsed_ns=%llu rate_mpps=%.3f flows=%d frame_bytes=%zu "
+	       "elephants=%d share=%d\n",
 	       count, (unsigned long long)(t1 - t0), (double)count * 1e3 / (double)(t1 - t0),
-	       flows, len);
+	       flows, len, elephants, share);
 	rc = 0;
 out:
 	close(prog);
@@ -530,8 +565,10 @@ static int cmd_rusage(int argc, char **argv)
 			return 1;
 		}
 	}
-	fprintf(out, "cpu %ld.%06ld %ld.%06ld\nstatus %d\n", (long)ru.ru_utime.tv_sec,
-		(long)ru.ru_utime.tv_usec, (long)ru.ru_stime.tv_sec, (long)ru.ru_stime.tv_usec,
+	/* ru_maxrss: the child's peak resident set, in KiB (getrusage(2)). */
+	fprintf(out, "cpu %ld.%06ld %ld.%06ld\nmaxrss_kb %ld\nstatus %d\n",
+		(long)ru.ru_utime.tv_sec, (long)ru.ru_utime.tv_usec, (long)ru.ru_stime.tv_sec,
+		(long)ru.ru_stime.tv_usec, ru.ru_maxrss,
 		WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
 	fclose(out);
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
@@ -550,7 +587,8 @@ int main(int argc, char **argv)
 		return cmd_rusage(argc - 2, argv + 2);
 	fprintf(stderr, "usage: xdp_bench testrun [REPEAT] [ROUNDS]\n"
 		"       xdp_bench pass IFNAME\n"
-		"       xdp_bench gen IFNAME COUNT DST_MAC SRC_IP DST_IP [FLOWS] [FRAME_BYTES]\n"
+		"       xdp_bench gen IFNAME COUNT DST_MAC SRC_IP DST_IP [FLOWS] [FRAME_BYTES] "
+		"[ELEPHANTS SHARE]\n"
 		"       xdp_bench rusage OUTFILE CMD [ARG...]\n");
 	return 2;
 }
