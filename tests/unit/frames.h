@@ -122,6 +122,18 @@ static inline void fb_icmp_echo(struct fb *f, uint8_t type, uint16_t id, uint16_
 
 #define IP4(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
 
+/* Ethernet + IPv4 (DF) + TCP with @n payload bytes: a whole frame in @f. */
+static inline void fb_tcp4_frame(struct fb *f, uint32_t src, uint16_t sport, uint32_t dst,
+				 uint16_t dport, uint8_t flags, const uint8_t *pay, size_t n)
+{
+	f->n = 0;
+	fb_eth(f, 0x0800);
+	fb_ipv4(f, 6, src, dst, (uint16_t)(40 + n), 1, 0x4000);
+	fb_tcp(f, sport, dport, flags, 0);
+	if (n)
+		fb_bytes(f, pay, n);
+}
+
 static const uint8_t V6_A[16] = { 0xfd, 0, 0x02, 0x13, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 };
 static const uint8_t V6_B[16] = { 0xfd, 0, 0x02, 0x13, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2 };
 

@@ -785,13 +785,9 @@ static struct xdt_flow *engine_flow(struct xdt_engine *en, uint32_t src, uint16_
 static void tcp_frame(struct xdt_engine *en, uint32_t src, uint16_t sport, uint32_t dst,
 		      uint16_t dport, uint8_t flags, const uint8_t *pay, size_t n, uint64_t ts)
 {
-	struct fb f = { 0 };
+	struct fb f;
 
-	fb_eth(&f, 0x0800);
-	fb_ipv4(&f, 6, src, dst, (uint16_t)(40 + n), 1, 0x4000);
-	fb_tcp(&f, sport, dport, flags, 0);
-	if (n)
-		fb_bytes(&f, pay, n);
+	fb_tcp4_frame(&f, src, sport, dst, dport, flags, pay, n);
 	xdt_engine_packet(en, XDT_LINK_ETHERNET, f.b, f.n, f.n, ts);
 }
 
