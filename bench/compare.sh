@@ -6,7 +6,7 @@
 # turns it into docs/BENCHMARKS.md). Needs root.
 #
 #   Usage: bash bench/compare.sh [BUILD] [OUT.tsv]     (default build, BUILD/bench/compare.tsv)
-#   XDT_BENCH_ROUNDS (3), XDT_BENCH_S3_ROUNDS (2: S3 runs in at most that many of the
+#   XDT_BENCH_ROUNDS (5), XDT_BENCH_S3_ROUNDS (3: S3 runs in at most that many of the
 #   rounds), XDT_BENCH_PACKETS (frames per run, every scenario), XDT_BENCH_SCENARIOS
 #   ("S1 S2 S3 S4"), XDT_BENCH_MONITORS (names below), for short runs.
 #
@@ -28,10 +28,13 @@
 #   S3  1,000,000 flows, 60 B, uniform       4,000,000 (so that most flows appear)
 #   S4  10,000 flows, 508 B, 4 elephants 90% 3,000,000
 # Every round runs every scenario with every monitor and a baseline; the order of the
-# monitors rotates from round to round and scenario to scenario. S3 runs in 2 of the 3
+# monitors rotates from round to round and scenario to scenario. S3 runs in 3 of the 5
 # rounds only: a round of it takes ~100 s, as long as S1, S2 and S4 together
 # (with a million flows xdptop's xdp and afxdp backends take ~20 s to exit after SIGINT,
-# iftop over a minute, so it is killed), and the whole script must stay under ~9 minutes.
+# iftop over a minute, so it is killed), and the whole script must stay under ~13 minutes (make bench: 15).
+# Five rounds because this VM's CPU speed swings by up to 2x from second to second
+# (a fixed Python loop took 1.3 s and 2.5 s of user time minutes apart): with three
+# rounds a second run's medians fell outside the first run's min-max for half the figures.
 #
 # Stopping: SIGINT; xdptop must exit by itself within 120 s (else the script fails),
 # iftop within 5 s (it exits in ~0.1 s, unless still busy with its table: over a minute
@@ -99,8 +102,8 @@
 set -euo pipefail
 B=${1:-build}
 OUT=${2:-$B/bench/compare.tsv}
-ROUNDS=${XDT_BENCH_ROUNDS:-3}
-S3_ROUNDS=${XDT_BENCH_S3_ROUNDS:-2}	# at most; see above
+ROUNDS=${XDT_BENCH_ROUNDS:-5}
+S3_ROUNDS=${XDT_BENCH_S3_ROUNDS:-3}	# at most; see above
 SCENARIOS=${XDT_BENCH_SCENARIOS:-S1 S2 S3 S4}
 MONITORS=${XDT_BENCH_MONITORS:-baseline xdptop-xdp xdptop-pcap xdptop-afxdp-mirror tcpdump iftop nethogs tshark}
 DRAIN=1			# seconds after the generator before the monitor is stopped

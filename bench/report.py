@@ -194,7 +194,7 @@ def compare_section(rows, prev, summary):
             rss = med_spread([num(r["maxrss_kb"]) for r in runs])[0]
             km = med_spread([num(r.get("kmem_bytes")) for r in runs])[0]
             key = f"{s}/{mon}"
-            summary[key] = {"rate": [m, lo, hi], "cpu": [cm, clo, chi]}
+            summary[key] = {"rate": [m, lo, hi], "cpu": [cm, clo, chi], "rounds": len(runs)}
             note = notes_of(runs)
             if note:
                 footnotes.append(f"{len(footnotes) + 1}. {label}: {note}")
@@ -281,6 +281,7 @@ def repeatability(summary, prev):
            "|---|---|---|---|"]
     inside = total = 0
     devs = []
+    rounds = sorted({prev[k].get("rounds") for k in prev if prev[k].get("rounds")})
     for key in sorted(summary):
         for what in ("rate", "cpu"):
             new = summary[key].get(what, [None])[0]
@@ -299,10 +300,10 @@ def repeatability(summary, prev):
     if devs:
         out.insert(0, f"Against the earlier medians, this run's medians differ by {statistics.median(devs):.1f}% "
                       f"(median over the figures), {max(devs):.1f}% at most.\n")
+    told = (f"{' or '.join(str(r) for r in rounds)} rounds per figure" if rounds
+             else "rounds per figure not recorded")
     out.insert(0, f"{inside} of {total} figures of this run lie within the min–max spread the "
-                  "earlier run reported (3 rounds each, 2 for the 1,000,000-flow scenario; "
-                  "the spread of so few rounds is narrow, so some misses are expected on a "
-                  "shared VM).\n")
+                  f"earlier run reported ({told}).\n")
     return out + [""]
 
 
