@@ -42,7 +42,7 @@ BPF_SKELS := $(patsubst %,$(B)/kern/%.skel.h,$(BPF_PROGS))
 UI_CORE_SRCS := $(wildcard ui/filter.c ui/sort.c ui/fmt.c ui/jsonview.c ui/rowset.c)
 CORE_SRCS := user/pkt/parse.c user/pkt/frag.c user/flow/table.c user/flow/tcp.c \
 	user/engine.c $(wildcard user/export/*.c) user/util/log.c user/util/hash.c user/cli.c \
-	user/capture/iface.c $(wildcard user/dpi/*.c) $(wildcard user/proc/*.c) \
+	user/capture/iface.c user/capture/ifwatch.c $(wildcard user/dpi/*.c) $(wildcard user/proc/*.c) \
 	$(wildcard user/view/*.c) $(UI_CORE_SRCS) user/sandbox/resolv.c $(wildcard user/enrich/*.c) \
 	user/config.c
 APP_SRCS := user/main.c user/capture/pcap.c user/capture/kflow.c user/capture/xsk.c loader/loader.c \
@@ -62,7 +62,7 @@ FUZZ_SECONDS ?= 60
 # Variant "" is the normal build in build/; "asan/" is ASan+UBSan in build/asan/.
 obj = $(patsubst %.c,$(B)/$(1)obj/%.o,$(2))
 
-.PHONY: all deps configure test check check-unit check-replay check-e2e check-live check-bpf check-kern check-dpi check-proc check-enrich check-sandbox check-export check-ui check-fuzz fuzz run bench \
+.PHONY: all deps configure test check check-unit check-replay check-e2e check-live check-bpf check-kern check-dpi check-proc check-enrich check-sandbox check-export check-iface check-ui check-fuzz fuzz run bench \
 	install uninstall clean asan format
 .DEFAULT_GOAL := all
 
@@ -190,6 +190,10 @@ check-sandbox: $(B)/xdptop $(B)/xdptop-selftest
 # Logs and exports, read back by tshark, nfdump, node_exporter.
 check-export: $(B)/xdptop
 	XDPTOP=$(B)/xdptop bash tests/export/run.sh
+
+# The monitored interface going down, away and back while xdptop runs.
+check-iface: $(B)/xdptop
+	XDPTOP=$(B)/xdptop bash tests/iface/run.sh
 
 # The screen driven through tmux.
 check-ui: $(B)/xdptop

@@ -40,6 +40,7 @@ struct xdt_kernel {
 	unsigned int n;
 	struct attachment att[XDT_KERNEL_MAX_IFACES];
 	const char *xdp_mode;
+	int mirror;
 	struct xdt_kernel_maps maps;
 };
 
@@ -59,24 +60,62 @@ void xdt_kernel_log_init(void)
 	libbpf_set_print(libbpf_print);
 }
 
+/* Close one interface's links: they detach, if the interface is still there. */
+static void detach_one(struct attachment *a)
+{
+	if (a->tc_link_fd >= 0)
+		close(a->tc_link_fd);
+	if (a->xdp_link_fd >= 0)
+		close(a->xdp_link_fd);
+	bpf_link__destroy(a->xdp_link);
+	a->tc_link_fd = a->xdp_link_fd = -1;
+	a->xdp_link = NULL;
+}
+
 void xdt_kernel_close(struct xdt_kernel *k)
 {
 	unsigned int i;
 
 	if (!k)
 		return;
-	for (i = 0; i < k->n; i++) {
-		struct attachment *a = &k->att[i];
-
-		if (a->tc_link_fd >= 0)
-			close(a->tc_link_fd);
-		if (a->xdp_link_fd >= 0)
-			close(a->xdp_link_fd);
-		bpf_link__destroy(a->xdp_link);
-	}
+	for (i = 0; i < k->n; i++)
+		detach_one(&k->att[i]);
 	tc_flow_bpf__destroy(k->tc);
 	xdp_flow_bpf__destroy(k->xdp);
 	free(k);
+}
+
+static int attach_one(struct xdt_kernel *k, struct attachment *a, int mirror, char *err,
+		      size_t errlen);
+
+void xdt_kernel_detach(struct xdt_kernel *k, unsigned int slot)
+{
+	if (k && slot < k->n)
+		detach_one(&k->att[slot]);
+}
+
+int xdt_kernel_reattach(struct xdt_kernel *k, unsigned int slot, int ifindex, char *err,
+			size_t errlen)
+{
+	struct attachment *a;
+	int rc;
+
+	if (!k || slot >= k->n || ifindex <= 0) {
+		snprintf(err, errlen, "no interface slot %u", slot);
+		return -EINVAL;
+	}
+	a = &k->att[slot];
+	detach_one(a);
+	a->ifindex = ifindex;
+	/* The per-interface counters follow the name to its new ifindex. */
+	k->xdp->bss->cfg_ifindex[slot] = (__u32)ifindex;
+	k->tc->bss->cfg_ifindex[slot] = (__u32)ifindex;
+	rc = attach_one(k, a, k->mirror, err, errlen);
+	if (rc) {
+		detach_one(a);
+		return rc;
+	}
+	return 0;
 }
 
 const struct xdt_kernel_maps *xdt_kernel_maps(const struct xdt_kernel *k)
@@ -245,9 +284,10 @@ struct xdt_kernel *xdt_kernel_open(const struct xdt_kernel_opts *o, char *err, s
 	}
 	configure(o, &k->xdp->rodata->cfg_dpi_packets, &k->xdp->rodata->cfg_dpi_bytes);
 	configure(o, &k->tc->rodata->cfg_dpi_packets, &k->tc->rodata->cfg_dpi_bytes);
-	configure_ifaces(k, k->xdp->rodata->cfg_ifindex);
-	configure_ifaces(k, k->tc->rodata->cfg_ifindex);
+	configure_ifaces(k, k->xdp->bss->cfg_ifindex);
+	configure_ifaces(k, k->tc->bss->cfg_ifindex);
 	k->xdp->rodata->cfg_mirror = !!o->mirror;
+	k->mirror = !!o->mirror;
 	bpf_map__set_max_entries(k->xdp->maps.xdt_flows, (__u32)o->max_flows);
 	bpf_map__set_max_entries(k->xdp->maps.xdt_done, (__u32)o->max_flows);
 	if (o->mirror)

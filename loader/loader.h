@@ -39,6 +39,19 @@ struct xdt_kernel *xdt_kernel_open(const struct xdt_kernel_opts *o, char *err, s
 /* Detach (destroy the links) and free. NULL is fine. */
 void xdt_kernel_close(struct xdt_kernel *k);
 
+/*
+ * Slot @slot's interface was deleted: close its links (they are already defunct).
+ * The maps and the other interfaces' links stay.
+ */
+void xdt_kernel_detach(struct xdt_kernel *k, unsigned int slot);
+
+/*
+ * Slot @slot's name exists again as @ifindex: attach the loaded programs there (the
+ * same flow table and counters). 0, or -errno with @err saying why.
+ */
+int xdt_kernel_reattach(struct xdt_kernel *k, unsigned int slot, int ifindex, char *err,
+			size_t errlen);
+
 const struct xdt_kernel_maps *xdt_kernel_maps(const struct xdt_kernel *k);
 
 /* "native" or "generic": how XDP ended up attached ("mixed" if it differs). */

@@ -17,6 +17,8 @@
 #             /proc/PID/status, --sandbox-strict, the reaper of the cgroup leaf
 #   export    --pcap-export read by tshark and joined to processes, --ipfix received
 #             by nfcapd, --prom-textfile scraped by node_exporter, --json-log events
+#   iface     the monitored interface set down and up, given a new MTU, deleted and
+#             created again while xdptop runs (xdp, pcap, afxdp), --exit-on-iface-loss
 #   ui        the screen driven through tmux over real traffic, and with 110,000 flows
 #   dpi       real clients and servers (TLS, HTTP, DNS, SSH, QUIC) captured; names from
 #             xdptop -r and from the xdp backend (replayed live) against tshark
@@ -89,6 +91,7 @@ script enrich env XDPTOP="$B/xdptop" bash tests/enrich/run.sh
 script sandbox env XDPTOP="$B/xdptop" XDPTOP_SELFTEST="$B/xdptop-selftest" \
 	bash tests/sandbox/run.sh
 script export env XDPTOP="$B/xdptop" bash tests/export/run.sh
+script iface env XDPTOP="$B/xdptop" bash tests/iface/run.sh
 script ui env XDPTOP="$B/xdptop" bash tests/ui/run.sh
 script docs env XDPTOP="$B/xdptop" bash tests/docs/run.sh
 script fuzz env FUZZ_SECONDS=5 bash tests/fuzz/run.sh "$B"

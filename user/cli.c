@@ -45,6 +45,7 @@ enum {
 	OPT_PROM_TOP,
 	OPT_SELFTEST_ESCAPE,
 	OPT_SELFTEST_UNAVAILABLE,
+	OPT_EXIT_ON_IFACE_LOSS,
 };
 
 static const struct option long_opts[] = {
@@ -62,6 +63,7 @@ static const struct option long_opts[] = {
 	{ "mirror", no_argument, NULL, OPT_MIRROR },
 	{ "no-dpi", no_argument, NULL, OPT_NO_DPI },
 	{ "no-kernel-proc", no_argument, NULL, OPT_NO_KERNEL_PROC },
+	{ "exit-on-iface-loss", no_argument, NULL, OPT_EXIT_ON_IFACE_LOSS },
 	{ "refresh-interval", required_argument, NULL, OPT_REFRESH },
 	{ "config", required_argument, NULL, OPT_CONFIG },
 	{ "no-config", no_argument, NULL, OPT_NO_CONFIG },
@@ -114,6 +116,10 @@ void xdt_cli_usage(FILE *out)
 	      "                         AF_XDP sockets and drops the rest (pcap: promiscuous)\n"
 	      "      --probe            print what this kernel supports and which backend\n"
 	      "                         auto would choose, then exit\n"
+	      "      --exit-on-iface-loss\n"
+	      "                         stop (status 1, last table printed) when a captured\n"
+	      "                         interface is deleted; by default xdptop waits and\n"
+	      "                         captures again when one of that name reappears\n"
 	      "\n"
 	      "Application detection (TLS, HTTP, DNS, SSH, QUIC, ...; every backend):\n"
 	      "      --dpi-packets N    payloads looked at per flow and direction, 0-64\n"
@@ -552,6 +558,9 @@ static int parse_words(int argc, char **argv, int n_config, struct xdt_opts *o,
 			break;
 		case OPT_NO_KERNEL_PROC:
 			o->no_kernel_proc = 1;
+			break;
+		case OPT_EXIT_ON_IFACE_LOSS:
+			o->exit_on_iface_loss = 1;
 			break;
 		case OPT_REFRESH:
 			if (parse_uint("--refresh-interval", optarg, 50, 60000, &v, err))

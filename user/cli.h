@@ -41,6 +41,7 @@ struct xdt_opts {
 	unsigned int dpi_bytes;		/* bytes per ordinary payload */
 	int no_dpi;
 	int no_kernel_proc;	/* no cgroup socket hooks: the /proc fallback only */
+	int exit_on_iface_loss;	/* a deleted interface ends the run */
 	unsigned int refresh_ms;	/* screen redraw period */
 	const char *config_path;	/* --config; NULL: the search path */
 	int no_config;

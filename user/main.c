@@ -27,6 +27,7 @@
 #include "config.h"
 #include "engine.h"
 #include "capture/iface.h"
+#include "capture/ifwatch.h"
 #include "capture/kflow.h"
 #include "capture/pcap.h"
 #include "capture/xsk.h"
@@ -96,6 +97,8 @@ struct app {
 	int ipfix_fd;
 	struct xdt_prom *prom;
 	struct xdt_prom_iface prom_ifaces[XDT_MAX_IFACES];
+	struct xdt_ifwatch *ifw;	/* live: interfaces going down, away, and back */
+	int iface_stop;		/* an interface event ends the run (exit status 1) */
 };
 
 #define SNAPSHOT_EVERY_NS (5ULL * 1000000000ULL)
@@ -541,13 +544,77 @@ struct live {
 	int (*read)(void *ctx, int max_wait_ms);	/* 0 or -errno */
 	void (*refresh)(void *ctx, struct xdt_capture_stats *cs);	/* before a print */
 	void (*drain)(void *ctx);	/* once, after the loop */
+	/* An interface went down, away or came back: the backend follows it. */
+	void (*iface)(void *ctx, const struct xdt_ifev *ev);
 };
 
-static int live_loop(const struct xdt_opts *o, const struct live *l)
+/* --- interfaces that go down, away, and come back ------------------------------ */
+
+static void on_ifev(const struct xdt_ifev *ev, void *arg)
+{
+	const struct live *l = arg;
+	struct app *a = l->app;
+
+	switch (ev->kind) {
+	case XDT_IFEV_DOWN:
+		xdt_warn("%s is down (%s): nothing to capture there until it is up again",
+			 ev->name, ev->admin_up ? "no carrier" : "set down");
+		break;
+	case XDT_IFEV_UP:
+		xdt_info("%s is up again", ev->name);
+		break;
+	case XDT_IFEV_MTU:
+		xdt_info("%s: MTU changed from %u to %u", ev->name, ev->old_mtu, ev->mtu);
+		break;
+	case XDT_IFEV_GONE:
+		if (a->o->exit_on_iface_loss) {
+			xdt_err("%s was deleted: stopping (--exit-on-iface-loss)", ev->name);
+			a->iface_stop = 1;
+		} else {
+			xdt_warn("%s was deleted: waiting for an interface of that name to attach "
+				 "to again (the counts so far are kept)", ev->name);
+		}
+		break;
+	case XDT_IFEV_BACK:
+		xdt_info("%s exists again (ifindex %d)%s", ev->name, ev->ifindex,
+			 a->o->exit_on_iface_loss ? "" : ": capturing there again");
+		break;
+	}
+	if (!a->iface_stop && l->iface)
+		l->iface(l->ctx, ev);
+}
+
+/*
+ * Read what the interfaces did. @wait_ms > 0 after a capture error: the error may
+ * be the first sign of an interface going away, and the kernel's word on it may
+ * still be on its way. Returns the number of events.
+ */
+static int iface_events(struct live *l, int wait_ms)
+{
+	struct xdt_ifwatch *w = l->app->ifw;
+	struct pollfd pfd = { .fd = xdt_ifwatch_fd(w), .events = POLLIN };
+	int n;
+
+	if (!w)
+		return 0;
+	if (wait_ms > 0)
+		poll(&pfd, 1, wait_ms);
+	n = xdt_ifwatch_poll(w, on_ifev, l);
+	if (n < 0) {
+		xdt_warn("interface events unreadable (%s): no longer following them",
+			 strerror(-n));
+		xdt_ifwatch_free(w);
+		l->app->ifw = NULL;
+		return 0;
+	}
+	return n;
+}
+
+static int live_loop(const struct xdt_opts *o, struct live *l)
 {
 	uint64_t start = clock_ns(CLOCK_MONOTONIC), next_print = start + o->interval_ns, now;
 	struct xdt_capture_stats cs;
-	int rc = 0;
+	int rc = 0, failed = 0;
 
 	while (!stop_signal) {
 		uint64_t wait_ns;
@@ -559,6 +626,11 @@ static int live_loop(const struct xdt_opts *o, const struct live *l)
 					 l->app->capture_fds, l->app->n_capture_fds, stdout);
 		}
 #endif
+		iface_events(l, 0);
+		if (l->app->iface_stop) {
+			rc = 1;
+			break;
+		}
 		now = clock_ns(CLOCK_MONOTONIC);
 		if (o->duration_ns && now - start >= o->duration_ns)
 			break;
@@ -566,7 +638,7 @@ static int live_loop(const struct xdt_opts *o, const struct live *l)
 			l->refresh(l->ctx, &cs);
 			owners_fallback(l->app, 1, 0);
 			if (print_table(l->app, &cs)) {
-				rc = 1;
+				rc = failed = 1;
 				break;
 			}
 			exports_tick(l->app, &cs, clock_ns(CLOCK_REALTIME));
@@ -578,12 +650,12 @@ static int live_loop(const struct xdt_opts *o, const struct live *l)
 		if (o->duration_ns && start + o->duration_ns - now < wait_ns)
 			wait_ns = start + o->duration_ns - now;
 		if (l->read(l->ctx, (int)(wait_ns / 1000000) + 1) < 0) {
-			rc = 1;
+			rc = failed = 1;
 			break;
 		}
 	}
 	/* Final table: everything counted since the last print is reported. */
-	if (!rc)
+	if (!failed)
 		l->drain(l->ctx);
 	l->refresh(l->ctx, &cs);
 	/* The last table: a fresh look for what is still unattributed. */
@@ -600,8 +672,30 @@ struct pcap_live {
 	unsigned int n;
 	struct xdt_pcap *c[XDT_MAX_IFACES];
 	const char *ifname[XDT_MAX_IFACES];
+	unsigned int paused[XDT_MAX_IFACES];	/* its interface is down or gone */
+	unsigned int errors[XDT_MAX_IFACES];	/* failed reads in a row while it was up */
 	struct xdt_engine *e;
+	struct app *app;
+	struct live *live;
 };
+
+/* A failed read: the interface going down or away, or a real failure. 0 or -EIO. */
+static int pcap_read_failed(struct pcap_live *p, unsigned int i, const char *err)
+{
+	/* The socket can tell before rtnetlink does: give the kernel's word a moment. */
+	iface_events(p->live, 500);
+	if (p->app->ifw && !xdt_ifwatch_running(p->app->ifw, i)) {
+		p->paused[i] = 1;
+		xdt_dbg("capture on %s: %s (the interface is down or gone)", p->ifname[i], err);
+		return 0;
+	}
+	if (++p->errors[i] < 3) {
+		xdt_warn("capture on %s: %s; reading on", p->ifname[i], err);
+		return 0;
+	}
+	xdt_err("capture on %s failed: %s", p->ifname[i], err);
+	return -EIO;
+}
 
 static int pcap_read(void *ctx, int max_wait_ms)
 {
@@ -609,20 +703,58 @@ static int pcap_read(void *ctx, int max_wait_ms)
 	struct pollfd pfd[XDT_MAX_IFACES];
 	char err[512];
 	unsigned int i;
+	int got;
 
 	for (i = 0; i < p->n; i++)
-		pfd[i] = (struct pollfd){ .fd = xdt_pcap_fd(p->c[i]), .events = POLLIN };
+		pfd[i] = (struct pollfd){ .fd = p->paused[i] ? -1 : xdt_pcap_fd(p->c[i]),
+					  .events = POLLIN };
 	if (poll(pfd, p->n, max_wait_ms) < 0 && errno != EINTR) {
 		xdt_err("poll on the capture failed: %s", strerror(errno));
 		return -errno;
 	}
 	for (i = 0; i < p->n; i++) {
-		if (xdt_pcap_dispatch(p->c[i], p->e, -1, err, sizeof(err)) < 0) {
-			xdt_err("capture on %s failed: %s", p->ifname[i], err);
+		if (p->paused[i])
+			continue;
+		got = xdt_pcap_dispatch(p->c[i], p->e, -1, err, sizeof(err));
+		if (got > 0)
+			p->errors[i] = 0;
+		if (got < 0 && pcap_read_failed(p, i, err) < 0)
 			return -EIO;
-		}
 	}
 	return 0;
+}
+
+/* The pcap backend follows its interfaces: pause while down or gone, rebind when back. */
+static void pcap_iface(void *ctx, const struct xdt_ifev *ev)
+{
+	struct pcap_live *p = ctx;
+	unsigned int i = ev->slot;
+	int rc;
+
+	if (i >= p->n)
+		return;
+	switch (ev->kind) {
+	case XDT_IFEV_DOWN:
+	case XDT_IFEV_GONE:
+		p->paused[i] = 1;
+		break;
+	case XDT_IFEV_UP:
+		p->paused[i] = 0;
+		p->errors[i] = 0;
+		break;
+	case XDT_IFEV_BACK:
+		rc = xdt_pcap_rebind(p->c[i], ev->ifindex);
+		if (rc < 0) {
+			xdt_err("%s: cannot capture there again: %s", ev->name, strerror(-rc));
+			p->app->iface_stop = 1;
+			return;
+		}
+		p->paused[i] = !(ev->admin_up && ev->running);
+		p->errors[i] = 0;
+		break;
+	case XDT_IFEV_MTU:
+		break;
+	}
 }
 
 static void pcap_refresh(void *ctx, struct xdt_capture_stats *cs)
@@ -697,6 +829,7 @@ static int open_pcap(const struct xdt_opts *o, const char *const *ifnames, unsig
 	char err[512];
 
 	p->e = a->e;
+	p->app = a;
 	for (p->n = 0; p->n < n; p->n++) {
 		struct xdt_pcap_live_opts lo = {
 			.ifname = ifnames[p->n],
@@ -732,6 +865,7 @@ struct kern_live {
 	struct xdt_attr *attr;	/* process attribution hooks, or NULL */
 	struct xdt_engine *e;
 	struct app *app;
+	struct live *live;
 };
 
 /*
@@ -799,6 +933,39 @@ static int kern_read(void *ctx, int max_wait_ms)
 		return n < 0 ? n : 0;
 	}
 	return xdt_kflow_wait_prefixes(k->kr, max_wait_ms);
+}
+
+/*
+ * The kernel backend follows its interfaces: a deleted interface takes its links
+ * with it; one created again under the name gets the same programs, maps and
+ * counters attached anew.
+ */
+static void kern_iface(void *ctx, const struct xdt_ifev *ev)
+{
+	struct kern_live *k = ctx;
+	char err[512];
+
+	if (ev->kind == XDT_IFEV_GONE) {
+		xdt_kernel_detach(k->k, ev->slot);
+		if (k->xsk) {
+			/* New AF_XDP sockets need CAP_NET_RAW, dropped at the lock-down. */
+			xdt_xsk_close(k->xsk);
+			k->xsk = NULL;
+			xdt_warn("%s: its AF_XDP sockets went with it and cannot be opened again "
+				 "under the lock-down: from now on its flows are counted, not "
+				 "inspected (restart xdptop to inspect them again)", ev->name);
+		}
+		return;
+	}
+	if (ev->kind != XDT_IFEV_BACK)
+		return;
+	if (xdt_kernel_reattach(k->k, ev->slot, ev->ifindex, err, sizeof(err)) < 0) {
+		xdt_err("%s: cannot attach again: %s", ev->name, err);
+		k->app->iface_stop = 1;
+		return;
+	}
+	xdt_info("%s: attached again (XDP %s%s)", ev->name, xdt_kernel_xdp_mode(k->k),
+		 k->app->o->mirror ? "" : " ingress, tcx egress");
 }
 
 static void kern_refresh(void *ctx, struct xdt_capture_stats *cs)
@@ -981,6 +1148,18 @@ static void source_close(struct app *a, struct source *src)
 		break;
 	}
 	src->kind = SRC_NONE;
+	xdt_ifwatch_free(a->ifw);
+	a->ifw = NULL;
+}
+
+/* Follow the interfaces through rtnetlink (opened now, before the lock-down). */
+static void watch_ifaces(struct app *a, const char *const *devs, unsigned int n)
+{
+	char err[256];
+
+	a->ifw = xdt_ifwatch_new(devs, n, err, sizeof(err));
+	if (!a->ifw)
+		xdt_warn("%s: an interface that goes down or away is not followed", err);
 }
 
 /* Open the file or the live backend (auto: xdp, else pcap). 0, or 1 after saying why. */
@@ -1023,8 +1202,17 @@ static int source_open(const struct xdt_opts *o, struct app *a, struct source *s
 	if (o->backend != XDT_BACKEND_PCAP) {
 		if (open_kernel(o, devs, n, a, &src->kern, err, sizeof(err)) == 0) {
 			src->kind = SRC_KERNEL;
-			src->l = (struct live){ a, o->mirror ? "afxdp" : "xdp", &src->kern,
-						kern_read, kern_refresh, kern_drain };
+			src->l = (struct live){
+				.app = a,
+				.name = o->mirror ? "afxdp" : "xdp",
+				.ctx = &src->kern,
+				.read = kern_read,
+				.refresh = kern_refresh,
+				.drain = kern_drain,
+				.iface = kern_iface,
+			};
+			src->kern.live = &src->l;
+			watch_ifaces(a, devs, n);
 			return 0;
 		}
 		if (o->backend != XDT_BACKEND_AUTO) {
@@ -1037,7 +1225,17 @@ static int source_open(const struct xdt_opts *o, struct app *a, struct source *s
 	if (open_pcap(o, devs, n, a, &src->pcap))
 		return 1;
 	src->kind = SRC_PCAP;
-	src->l = (struct live){ a, "pcap", &src->pcap, pcap_read, pcap_refresh, pcap_drain };
+	src->l = (struct live){
+		.app = a,
+		.name = "pcap",
+		.ctx = &src->pcap,
+		.read = pcap_read,
+		.refresh = pcap_refresh,
+		.drain = pcap_drain,
+		.iface = pcap_iface,
+	};
+	src->pcap.live = &src->l;
+	watch_ifaces(a, devs, n);
 	return 0;
 }
 
@@ -1082,6 +1280,7 @@ static int lockdown(struct app *a, struct xdt_sandbox_opts *so, struct source *s
 	for (i = 0; i < a->n_capture_fds && i < XDT_SB_MAX_FDS; i++)
 		so->deny_write_fds[so->n_deny_write_fds++] = a->capture_fds[i];
 	so->bpf_map_fd = src->kind == SRC_KERNEL ? xdt_kernel_maps(src->kern.k)->flows : -1;
+	so->bpf_link_create = src->kind == SRC_KERNEL && a->ifw && !a->o->exit_on_iface_loss;
 	if (xdt_sandbox_lockdown(a->sb, so, err, sizeof(err)) < 0) {
 		xdt_err("%s", err);
 		return 1;

@@ -13,8 +13,12 @@
 const volatile __u32 cfg_dpi_packets = 4;	/* prefixes per flow and direction */
 const volatile __u32 cfg_dpi_bytes = 256;	/* bytes per prefix, <= XDT_PREFIX_MAX */
 const volatile __u8 cfg_mirror = 0;		/* XDP: AF_XDP mirror mode */
-/* The watched interfaces in slot order (xdt_ifstats); the list ends at the first 0. */
-const volatile __u32 cfg_ifindex[XDT_KERNEL_MAX_IFACES] = {};
+/*
+ * The watched interfaces in slot order (xdt_ifstats); the list ends at the first 0.
+ * Not frozen: an interface deleted and created again gets a new ifindex, which
+ * userspace writes here (.bss is mmapped) when it attaches again.
+ */
+volatile __u32 cfg_ifindex[XDT_KERNEL_MAX_IFACES] = { 0 };
 
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
@@ -85,8 +89,8 @@ struct {
 
 /*
  * Count a frame of @len bytes seen on @ifindex in direction @dir (XDT_IFSTAT_*).
- * The verifier knows the frozen cfg_ifindex: it drops the iterations past the
- * first 0, so a packet costs a compare per watched interface, not per slot.
+ * A packet costs a compare per watched interface (the list ends at the first 0),
+ * not per slot.
  */
 static __always_inline void kifstat(__u32 ifindex, __u32 dir, __u32 len)
 {

@@ -24,7 +24,7 @@ static struct bt *tc_up(const struct bt_cfg *cfg)
 	if (cfg && cfg->dpi_bytes)
 		skel->rodata->cfg_dpi_bytes = cfg->dpi_bytes;
 	if (cfg)
-		memcpy(skel->rodata->cfg_ifindex, cfg->ifindex, sizeof(cfg->ifindex));
+		memcpy(skel->bss->cfg_ifindex, cfg->ifindex, sizeof(cfg->ifindex));
 	err = tc_flow_bpf__load(skel);
 	if (err) {
 		tc_flow_bpf__destroy(skel);

@@ -23,7 +23,7 @@ static struct bt *xdp_up(const struct bt_cfg *cfg)
 	if (cfg && cfg->dpi_bytes)
 		skel->rodata->cfg_dpi_bytes = cfg->dpi_bytes;
 	if (cfg)
-		memcpy(skel->rodata->cfg_ifindex, cfg->ifindex, sizeof(cfg->ifindex));
+		memcpy(skel->bss->cfg_ifindex, cfg->ifindex, sizeof(cfg->ifindex));
 	if (cfg)
 		skel->rodata->cfg_mirror = cfg->mirror;
 	err = xdp_flow_bpf__load(skel);

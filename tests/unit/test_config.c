@@ -556,6 +556,7 @@ LANDED(dpi_bytes, 64)
 LANDED(mirror, 1)
 LANDED(no_dpi, 1)
 LANDED(no_kernel_proc, 1)
+LANDED(exit_on_iface_loss, 1)
 LANDED(refresh_ms, 250)
 LANDED(no_geoip, 1)
 LANDED(no_resolve, 1)
@@ -623,6 +624,7 @@ static const struct sample samples[] = {
 	{ "mirror", "true", landed_mirror },
 	{ "no-dpi", "true", landed_no_dpi },
 	{ "no-kernel-proc", "true", landed_no_kernel_proc },
+	{ "exit-on-iface-loss", "true", landed_exit_on_iface_loss },
 	{ "refresh-interval", "250", landed_refresh_ms },
 	{ "geoip-dir", "/srv/geoip", landed_geoip_dir },
 	{ "no-geoip", "true", landed_no_geoip },

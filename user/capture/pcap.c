@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
+#include <arpa/inet.h>
 #include <errno.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
 #include <pcap/pcap.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -192,6 +196,22 @@ void xdt_pcap_close(struct xdt_pcap *c)
 		return;
 	pcap_close(c->p);	/* also closes an offline FILE */
 	free(c);
+}
+
+int xdt_pcap_rebind(struct xdt_pcap *c, int ifindex)
+{
+	struct sockaddr_ll sll = {
+		.sll_family = AF_PACKET,
+		.sll_protocol = htons(ETH_P_ALL),
+		.sll_ifindex = ifindex,
+	};
+	int fd = c->live ? pcap_get_selectable_fd(c->p) : -1;
+
+	if (fd < 0)
+		return -EINVAL;
+	if (bind(fd, (struct sockaddr *)&sll, sizeof(sll)) < 0)
+		return -errno;
+	return 0;
 }
 
 int xdt_pcap_link(const struct xdt_pcap *c)

@@ -56,6 +56,13 @@ typedef void (*xdt_pcap_tap_fn)(void *ctx, int iface, const uint8_t *buf, uint32
 				uint32_t wirelen, uint64_t ts_ns, struct xdt_flow *f);
 void xdt_pcap_set_tap(struct xdt_pcap *c, xdt_pcap_tap_fn fn, void *ctx, int iface);
 
+/*
+ * A live capture whose interface was deleted: capture on @ifindex (the interface
+ * created again under that name) with the same socket and ring, which needs no
+ * privilege. 0 or -errno.
+ */
+int xdt_pcap_rebind(struct xdt_pcap *c, int ifindex);
+
 /* The capture's link type as capture files name it (LINKTYPE_*), and its snapshot length. */
 int xdt_pcap_linktype(const struct xdt_pcap *c);
 int xdt_pcap_snaplen(const struct xdt_pcap *c);

@@ -52,6 +52,11 @@ struct xdt_sandbox_opts {
 	unsigned int n_deny_write_fds;
 	/* A BPF map bpf() must still read after the drop, or -1 (see caps.c). */
 	int bpf_map_fd;
+	/*
+	 * bpf(BPF_LINK_CREATE) stays allowed: the kernel backends attach the programs
+	 * they hold to an interface deleted and created again.
+	 */
+	int bpf_link_create;
 	/* Test build: layers (1 << enum xdt_sb_layer) that act as if the kernel had none. */
 	unsigned int force_unavailable;
 };

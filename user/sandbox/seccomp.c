@@ -194,6 +194,10 @@ static int build(scmp_filter_ctx c, const struct xdt_sandbox_opts *o)
 	for (i = 0; i < sizeof(bpf_cmds) / sizeof(bpf_cmds[0]); i++)
 		rc |= seccomp_rule_add(c, SCMP_ACT_ALLOW, SCMP_SYS(bpf), 1,
 				       SCMP_A0_32(SCMP_CMP_EQ, (uint32_t)bpf_cmds[i]));
+	/* Attaching held programs again (an interface re-created); loading stays denied. */
+	if (o->bpf_link_create)
+		rc |= seccomp_rule_add(c, SCMP_ACT_ALLOW, SCMP_SYS(bpf), 1,
+				       SCMP_A0_32(SCMP_CMP_EQ, (uint32_t)BPF_LINK_CREATE));
 	/* No executable memory: nothing is loaded or generated at run time. */
 	rc |= seccomp_rule_add(c, SCMP_ACT_ALLOW, SCMP_SYS(mmap), 1,
 			       SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
