@@ -580,6 +580,8 @@ static void on_ifev(const struct xdt_ifev *ev, void *arg)
 			 a->o->exit_on_iface_loss ? "" : ": capturing there again");
 		break;
 	}
+	xdt_eventlog_interface(a->elog, ev->name, xdt_ifev_name(ev->kind), ev->ifindex, ev->mtu,
+			       (int)ev->admin_up, (int)ev->running, clock_ns(CLOCK_REALTIME));
 	if (!a->iface_stop && l->iface)
 		l->iface(l->ctx, ev);
 }

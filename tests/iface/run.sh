@@ -22,6 +22,8 @@
 #                             rx_packets counter
 #   <backend>/attached-again  the new xdt-ifa0 carries xdptop's XDP program (xdp,
 #                             afxdp) while it runs, and nothing after it exits
+#   <backend>/event-log       --json-log has "interface" events down, up, mtu (1400),
+#                             gone, back (a new ifindex), in that order
 #   afxdp/says-uninspected    the mirror backend says its AF_XDP sockets are gone
 #   exit-on-loss              --exit-on-iface-loss: deleting the interface ends the
 #                             run with status 1 after the last stats line, naming it
@@ -122,7 +124,7 @@ run_backend() {
 	local expect=() missing=()
 
 	ip netns exec "$NA" "$XDPTOP" -i "$IA" "$@" --json --interval 1 --no-resolve \
-		--no-config >"$out" 2>"$err" &
+		--no-config --json-log "$T/$name.events" >"$out" 2>"$err" &
 	pid=$!
 	if ! wait_log "$err" '^xdptop: sandbox ' 20; then
 		fail "$name/events" "xdptop did not start" "$(tail -n 5 "$err")"
@@ -193,6 +195,27 @@ run_backend() {
 		pass "$name/events"
 	else
 		fail "$name/events" "not said on stderr: ${missing[*]}" "$(cat "$err")"
+	fi
+	# The event log has them too, in order, with the new ifindex on "back".
+	if "$PY" - "$T/$name.events" "$IA" >"$T/$name.evcheck" 2>&1 <<'PY'
+import json, sys
+seq = [json.loads(l) for l in open(sys.argv[1])]
+ev = [e["interface"] for e in seq if e["event"] == "interface"]
+changes = [e["change"] for e in ev if e["name"] == sys.argv[2]]
+want = ["down", "up", "mtu", "gone", "back"]
+it = iter(changes)
+ok = all(w in it for w in want)
+mtu = [e["mtu"] for e in ev if e["change"] == "mtu"]
+back = [e for e in ev if e["change"] == "back"]
+gone = [e for e in ev if e["change"] == "gone"]
+ok = ok and mtu == [1400] and back and gone and back[-1]["ifindex"] != gone[0]["ifindex"]
+print("interface events:", changes, "mtu", mtu)
+sys.exit(0 if ok else 1)
+PY
+	then
+		pass "$name/event-log"
+	else
+		fail "$name/event-log" "--json-log lacks the interface events" "$(cat "$T/$name.evcheck")"
 	fi
 	if [[ $name == afxdp ]]; then
 		if grep -q "AF_XDP sockets went with it" "$err"; then

@@ -202,6 +202,27 @@ void xdt_eventlog_stats_event(struct xdt_eventlog *l, struct xdt_engine *e,
 	line_finish(l, out);
 }
 
+void xdt_eventlog_interface(struct xdt_eventlog *l, const char *name, const char *change,
+			    int ifindex, unsigned int mtu, int admin_up, int running,
+			    uint64_t now_ns)
+{
+	FILE *out;
+
+	if (!l)
+		return;
+	out = line_begin(l, "interface", now_ns);
+	if (!out) {
+		l->st.errors++;
+		return;
+	}
+	fputs(",\"interface\":{\"name\":", out);
+	xdt_json_str(out, name);
+	fprintf(out, ",\"change\":\"%s\",\"ifindex\":%d,\"mtu\":%u,\"admin_up\":%s,"
+		"\"running\":%s}", change, ifindex, mtu, admin_up ? "true" : "false",
+		running ? "true" : "false");
+	line_finish(l, out);
+}
+
 const char *xdt_eventlog_error(struct xdt_eventlog *l)
 {
 	if (!l || !l->pending_errno)

@@ -57,6 +57,15 @@ void xdt_eventlog_flow_end(struct xdt_eventlog *l, const struct xdt_flow *f, uin
 void xdt_eventlog_stats_event(struct xdt_eventlog *l, struct xdt_engine *e,
 			      const struct xdt_capture_stats *cap, uint64_t now_ns);
 
+/*
+ * An interface event ({"type":"event","event":"interface","time":...,"interface":
+ * {"name":...,"change":"down|up|mtu|gone|back","ifindex":N,"mtu":N,"admin_up":B,
+ * "running":B}}).
+ */
+void xdt_eventlog_interface(struct xdt_eventlog *l, const char *name, const char *change,
+			    int ifindex, unsigned int mtu, int admin_up, int running,
+			    uint64_t now_ns);
+
 /* The first write error not yet reported, naming the file, or NULL (each once). */
 const char *xdt_eventlog_error(struct xdt_eventlog *l);
 

@@ -678,3 +678,8 @@ int xdt_json_table(FILE *out, struct xdt_engine *e, const struct xdt_capture_sta
 	xdt_json_stats(out, e, cap);
 	return fflush(out) ? -errno : 0;
 }
+
+void xdt_json_str(FILE *out, const char *s)
+{
+	json_str(out, s);
+}

@@ -58,4 +58,7 @@ int xdt_json_table(FILE *out, struct xdt_engine *e, const struct xdt_capture_sta
 /* RFC 3339 UTC with nanoseconds into @buf (at least 32 bytes). */
 void xdt_json_time(char *buf, size_t len, uint64_t ns);
 
+/* @s as a JSON string, quoted: quotes, backslashes and control bytes escaped. */
+void xdt_json_str(FILE *out, const char *s);
+
 #endif
