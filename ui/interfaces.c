@@ -90,9 +90,9 @@ void xdt_interfaces_draw(struct xdt_ui *u, int y, int h)
 		 s->xdp_mode ? s->xdp_mode : "- (not XDP)");
 	n = line(u, y, (int)top, h, n, b, title);
 	n = line(u, y, (int)top, h, n, "", A_NORMAL);
-	snprintf(b, sizeof(b), "%-16s %14s %10s %11s %14s %10s %11s %10s %10s", "Interface",
-		 "RX packets", "RX bytes", "RX rate", "TX packets", "TX bytes", "TX rate", "RX drop",
-		 "TX drop");
+	snprintf(b, sizeof(b), "%-16s %-10s %14s %10s %11s %14s %10s %11s %10s %10s",
+		 "Interface", "State", "RX packets", "RX bytes", "RX rate", "TX packets", "TX bytes",
+		 "TX rate", "RX drop", "TX drop");
 	n = line(u, y, (int)top, h, n, b, xdt_term_look(t, XDT_LOOK_HEADER));
 	for (size_t i = 0; i < s->n_ifaces && i < XDT_UI_IFACES; i++) {
 		const struct xdt_iface_view *f = &s->ifaces[i];
@@ -102,11 +102,13 @@ void xdt_interfaces_draw(struct xdt_ui *u, int y, int h)
 		xdt_fmt_bytes(tb, sizeof(tb), f->tx_bytes);
 		xdt_fmt_rate(rr, sizeof(rr), u->if_rx_bps[i]);
 		xdt_fmt_rate(tr, sizeof(tr), u->if_tx_bps[i]);
-		snprintf(b, sizeof(b), "%-16s %14llu %10s %11s %14llu %10s %11s %10llu %10llu",
-			 f->name, (unsigned long long)f->rx_packets, rb, rr,
+		snprintf(b, sizeof(b), "%-16s %-10s %14llu %10s %11s %14llu %10s %11s %10llu %10llu",
+			 f->name, f->state, (unsigned long long)f->rx_packets, rb, rr,
 			 (unsigned long long)f->tx_packets, tb, tr,
 			 (unsigned long long)f->rx_dropped, (unsigned long long)f->tx_dropped);
-		n = line(u, y, (int)top, h, n, b, A_NORMAL);
+		/* Down or gone: nothing is being captured there, which must not go unseen. */
+		n = line(u, y, (int)top, h, n, b,
+			 strcmp(f->state, "up") ? xdt_term_look(t, XDT_LOOK_WARN) : A_NORMAL);
 	}
 	if (!s->n_ifaces)
 		n = line(u, y, (int)top, h, n, "(no interface: reading a capture file?)", A_DIM);

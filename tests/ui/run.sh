@@ -235,10 +235,11 @@ ui_keys main 4
 if ui_wait_screen main 3 tab Interfaces; then
 	rx=$(ip netns exec "$NC" cat "/sys/class/net/$IC/statistics/rx_packets")
 	line=$("$PY" "$SCREEN_PY" plain "$T/main.txt" | grep -m 1 "^ $IC ")
-	shown=$(awk '{print $2}' <<<"$line")
+	state=$(awk '{print $2}' <<<"$line")
+	shown=$(awk '{print $3}' <<<"$line")
 	if [[ -z $line ]]; then
 		fail "interfaces-counters: $IC is not listed on the Interfaces tab"
-	elif [[ $shown =~ ^[0-9]+$ ]] && ((shown > 0 && shown <= rx)); then
+	elif [[ $state == up && $shown =~ ^[0-9]+$ ]] && ((shown > 0 && shown <= rx)); then
 		pass interfaces-counters
 	else
 		fail "interfaces-counters: Interfaces shows $shown RX packets for $IC, the kernel counts $rx" \

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <arpa/inet.h>
 #include <ifaddrs.h>
+#include <net/if.h>
 #include <linux/if_link.h>
 #include <netpacket/packet.h>
 #include <endian.h>
@@ -246,6 +247,7 @@ static void ifstats(struct xdt_iface_view *iv, const struct ifaddrs *all)
 {
 	const struct ifaddrs *i;
 
+	snprintf(iv->state, sizeof(iv->state), "gone");
 	for (i = all; i; i = i->ifa_next) {
 		const struct rtnl_link_stats *st = i->ifa_data;
 
@@ -258,6 +260,10 @@ static void ifstats(struct xdt_iface_view *iv, const struct ifaddrs *all)
 		iv->tx_bytes = st->tx_bytes;
 		iv->rx_dropped = st->rx_dropped;
 		iv->tx_dropped = st->tx_dropped;
+		snprintf(iv->state, sizeof(iv->state), "%s",
+			 !(i->ifa_flags & IFF_UP)	 ? "down"
+			 : !(i->ifa_flags & IFF_RUNNING) ? "no carrier"
+							 : "up");
 		return;
 	}
 }

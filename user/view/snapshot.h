@@ -52,6 +52,7 @@ struct xdt_iface_view {
 	char name[16];
 	uint64_t rx_packets, rx_bytes, tx_packets, tx_bytes;	/* kernel interface counters */
 	uint64_t rx_dropped, tx_dropped;
+	char state[12];		/* "up", "down", "no carrier", "gone" (no such interface) */
 };
 
 /* One line of the Security tab: a confinement layer and its state. */
