@@ -6,6 +6,8 @@
  */
 #include <string.h>
 
+#include <xdptop/frag.h>
+
 #include "parse.h"
 
 #define ETH_P_IPV4 0x0800
@@ -37,26 +39,9 @@ struct cur {
 };
 
 static const char *const malformed_names[XDT_MAL__COUNT] = {
-	[XDT_MAL_NONE] = "none",
-	[XDT_MAL_ZERO_LENGTH] = "zero_length",
-	[XDT_MAL_CAPLEN_EXCEEDS_LEN] = "caplen_exceeds_len",
-	[XDT_MAL_TRUNCATED_L2] = "truncated_l2",
-	[XDT_MAL_TRUNCATED_VLAN] = "truncated_vlan",
-	[XDT_MAL_VLAN_TOO_DEEP] = "vlan_too_deep",
-	[XDT_MAL_TRUNCATED_ARP] = "truncated_arp",
-	[XDT_MAL_BAD_IP_VERSION] = "bad_ip_version",
-	[XDT_MAL_TRUNCATED_IPV4] = "truncated_ipv4",
-	[XDT_MAL_BAD_IPV4_HEADER] = "bad_ipv4_header",
-	[XDT_MAL_BAD_IPV4_LENGTH] = "bad_ipv4_length",
-	[XDT_MAL_TRUNCATED_IPV6] = "truncated_ipv6",
-	[XDT_MAL_BAD_IPV6_LENGTH] = "bad_ipv6_length",
-	[XDT_MAL_IPV6_EXT_TRUNCATED] = "ipv6_ext_truncated",
-	[XDT_MAL_IPV6_EXT_TOO_MANY] = "ipv6_ext_too_many",
-	[XDT_MAL_TRUNCATED_TCP] = "truncated_tcp",
-	[XDT_MAL_BAD_TCP_HEADER] = "bad_tcp_header",
-	[XDT_MAL_TRUNCATED_UDP] = "truncated_udp",
-	[XDT_MAL_BAD_UDP_LENGTH] = "bad_udp_length",
-	[XDT_MAL_TRUNCATED_ICMP] = "truncated_icmp",
+#define XDT_MAL_NAME_(id, name) [XDT_MAL_##id] = name,
+	XDT_MALFORMED_REASONS(XDT_MAL_NAME_)
+#undef XDT_MAL_NAME_
 };
 
 const char *xdt_malformed_name(enum xdt_malformed reason)
@@ -177,10 +162,16 @@ static enum xdt_pkt_status parse_ipv4(const struct cur *c, size_t off, struct xd
 	frag = rd16(p + 6);
 	out->frag_id = rd16(p + 4);
 	out->frag_nh = p[9];
-	if (frag & 0x1fff)
-		out->frag = XDT_FRAG_LATER;
-	else if (frag & 0x2000)
-		out->frag = XDT_FRAG_FIRST;
+	if (frag & 0x3fff) {
+		out->frag_off = (uint16_t)((frag & 0x1fff) << 3);
+		out->frag_len = (uint16_t)(tot - hlen);
+		out->frag_more = !!(frag & 0x2000);
+		/* The rule the BPF parser applies too (xdptop/frag.h). */
+		if (xdt_frag_bad(out->frag_off, (uint32_t)(tot - hlen), out->frag_more,
+				 (uint32_t)(65535 - hlen), 0))
+			return bad(out, XDT_MAL_BAD_FRAGMENT);
+		out->frag = frag & 0x1fff ? XDT_FRAG_LATER : XDT_FRAG_FIRST;
+	}
 
 	if (out->frag == XDT_FRAG_LATER) {
 		out->payload_off = (uint32_t)(off + hlen);
@@ -258,10 +249,17 @@ static enum xdt_pkt_status parse_ipv6(const struct cur *c, size_t off, struct xd
 
 			out->frag_id = rd32(f + 4);
 			out->frag_nh = f[0];
-			if (offm & 0xfff8)
-				out->frag = XDT_FRAG_LATER;
-			else if (offm & 1)
-				out->frag = XDT_FRAG_FIRST;
+			if (offm & 0xfff9) {	/* an offset or M: not an atomic fragment */
+				size_t flen = end - pos - 8;
+
+				out->frag_off = offm & 0xfff8;
+				out->frag_len = (uint16_t)flen;
+				out->frag_more = offm & 1;
+				if (xdt_frag_bad(out->frag_off, (uint32_t)flen, out->frag_more, 65535,
+						 1))
+					return bad(out, XDT_MAL_BAD_FRAGMENT);
+				out->frag = offm & 0xfff8 ? XDT_FRAG_LATER : XDT_FRAG_FIRST;
+			}
 		}
 		nh = c->buf[pos];
 		pos += elen;
