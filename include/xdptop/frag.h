@@ -74,6 +74,16 @@ static __always_inline int xdt_frag_bad(__u32 off, __u32 len, __u32 more, __u32 
 }
 
 /*
+ * xdt_frag_bad() for a parsed fragment: @ip_bytes is the IPv4 total length (so
+ * the header is @ip_bytes - @len) or the IPv6 40 + payload length.
+ */
+static __always_inline int xdt_frag_bad_pkt(int v6, __u32 ip_bytes, __u32 off, __u32 len,
+					    __u32 more)
+{
+	return xdt_frag_bad(off, len, more, v6 ? 65535 : 65535 - (ip_bytes - len), v6);
+}
+
+/*
  * Add the fragment at byte @off (a multiple of 8) with @len payload bytes; @more:
  * the More Fragments flag. Returns XDT_FRAG_*.
  */

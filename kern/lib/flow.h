@@ -7,6 +7,7 @@
 #define XDT_KERN_FLOW_H
 
 #include "parse.h"
+#include <xdptop/frag.h>
 #include <xdptop/kern.h>
 
 /* Set by the loader before load (rodata). */
@@ -175,6 +176,7 @@ static __always_inline int kflow_key(const struct kpkt *p, struct xdt_flow_key *
 
 #define KFRAG_ORPHAN (-1)	/* a later fragment whose first has not been seen */
 #define KFRAG_OVERLAP (-2)	/* overlaps or contradicts earlier fragments: malformed */
+#define KFRAG_BAD (-3)		/* no reassembly can use it: malformed */
 
 /*
  * Track a fragment's bytes; remember the first fragment's ports, or give them to
@@ -187,6 +189,14 @@ static __always_inline int kfrag(struct kpkt *p, __u64 now)
 
 	if (p->frag == KFRAG_NONE)
 		return 0;
+	/*
+	 * Here rather than in the parser: the checks would multiply the paths the
+	 * verifier walks through the IPv6 extension header loop. The userspace
+	 * decoder judges it last too, so both give the same reason.
+	 */
+	if (xdt_frag_bad_pkt(p->family == XDT_FAM_IPV6, p->ip_bytes, p->frag_off, p->frag_len,
+			     p->frag_more))
+		return KFRAG_BAD;
 	__builtin_memcpy(fk.src, p->src, 16);
 	__builtin_memcpy(fk.dst, p->dst, 16);
 	fk.id = p->frag_id;
@@ -234,8 +244,8 @@ static __always_inline struct xdt_kflow *kflow_account(struct kpkt *p, struct xd
 	struct xdt_kflow *f;
 	int d = kfrag(p, now);
 
-	if (d == KFRAG_OVERLAP) {
-		kmalformed(XDT_MAL_FRAGMENT_OVERLAP);
+	if (d == KFRAG_OVERLAP || d == KFRAG_BAD) {
+		kmalformed(d == KFRAG_BAD ? XDT_MAL_BAD_FRAGMENT : XDT_MAL_FRAGMENT_OVERLAP);
 		return NULL;
 	}
 	if (d < 0) {

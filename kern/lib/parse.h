@@ -23,7 +23,6 @@
 #include <bpf/bpf_endian.h>
 
 #include <xdptop/flow.h>
-#include <xdptop/frag.h>
 #include <xdptop/malformed.h>
 
 #define XDT_KMAX_VLAN 4
@@ -47,8 +46,8 @@ struct kpkt {
 	__u16 sport;		/* host order */
 	__u16 dport;
 	__u16 vlan;
+	__u32 frag_len;		/* fragments: its data bytes */
 	__u16 frag_off;		/* fragments: offset of this fragment's data, bytes */
-	__u16 frag_len;		/* fragments: its data bytes */
 	__u8 family;
 	__u8 proto;
 	__u8 tcp_flags;
@@ -142,11 +141,10 @@ static __always_inline int kparse_ipv4(void *data, void *data_end, void *l3, __u
 	p->frag_id = bpf_ntohs(iph->id);
 	p->frag_nh = iph->protocol;
 	if (frag & 0x3fff) {
+		/* Whether reassembly could use it is judged in kfrag(), verified once. */
 		p->frag_off = (frag & 0x1fff) << 3;
 		p->frag_len = tot - hlen;
 		p->frag_more = !!(frag & 0x2000);
-		if (xdt_frag_bad(p->frag_off, tot - hlen, p->frag_more, 65535 - hlen, 0))
-			return XDT_MAL_BAD_FRAGMENT;
 		if (frag & 0x1fff) {
 			p->frag = KFRAG_LATER;
 			return KPARSE_OK;
@@ -213,16 +211,13 @@ static __always_inline int kparse_ipv6(void *data, void *data_end, void *l3, __u
 			p->frag_id = ((__u32)h[4] << 24) | ((__u32)h[5] << 16) |
 				     ((__u32)h[6] << 8) | h[7];
 			p->frag_nh = h[0];
-			if (offm & 0xfff9) {	/* an offset or M: not an atomic fragment */
-				__u32 flen = (__u32)(end - pos) - 8;
-
-				p->frag_off = offm & 0xfff8;
-				p->frag_len = flen;
-				p->frag_more = offm & 1;
-				if (xdt_frag_bad(p->frag_off, flen, p->frag_more, 65535, 1))
-					return XDT_MAL_BAD_FRAGMENT;
-				p->frag = offm & 0xfff8 ? KFRAG_LATER : KFRAG_FIRST;
-			}
+			p->frag_off = offm & 0xfff8;
+			p->frag_len = (__u32)(end - pos) - 8;
+			p->frag_more = offm & 1;
+			if (offm & 0xfff8)
+				p->frag = KFRAG_LATER;
+			else if (offm & 1)
+				p->frag = KFRAG_FIRST;
 		}
 		nh = h[0];
 		pos += elen;

@@ -164,12 +164,8 @@ static enum xdt_pkt_status parse_ipv4(const struct cur *c, size_t off, struct xd
 	out->frag_nh = p[9];
 	if (frag & 0x3fff) {
 		out->frag_off = (uint16_t)((frag & 0x1fff) << 3);
-		out->frag_len = (uint16_t)(tot - hlen);
+		out->frag_len = (uint32_t)(tot - hlen);
 		out->frag_more = !!(frag & 0x2000);
-		/* The rule the BPF parser applies too (xdptop/frag.h). */
-		if (xdt_frag_bad(out->frag_off, (uint32_t)(tot - hlen), out->frag_more,
-				 (uint32_t)(65535 - hlen), 0))
-			return bad(out, XDT_MAL_BAD_FRAGMENT);
 		out->frag = frag & 0x1fff ? XDT_FRAG_LATER : XDT_FRAG_FIRST;
 	}
 
@@ -249,17 +245,13 @@ static enum xdt_pkt_status parse_ipv6(const struct cur *c, size_t off, struct xd
 
 			out->frag_id = rd32(f + 4);
 			out->frag_nh = f[0];
-			if (offm & 0xfff9) {	/* an offset or M: not an atomic fragment */
-				size_t flen = end - pos - 8;
-
-				out->frag_off = offm & 0xfff8;
-				out->frag_len = (uint16_t)flen;
-				out->frag_more = offm & 1;
-				if (xdt_frag_bad(out->frag_off, (uint32_t)flen, out->frag_more, 65535,
-						 1))
-					return bad(out, XDT_MAL_BAD_FRAGMENT);
-				out->frag = offm & 0xfff8 ? XDT_FRAG_LATER : XDT_FRAG_FIRST;
-			}
+			out->frag_off = offm & 0xfff8;
+			out->frag_len = (uint32_t)(end - pos - 8);
+			out->frag_more = offm & 1;
+			if (offm & 0xfff8)
+				out->frag = XDT_FRAG_LATER;
+			else if (offm & 1)
+				out->frag = XDT_FRAG_FIRST;
 		}
 		nh = c->buf[pos];
 		pos += elen;
@@ -382,40 +374,57 @@ int xdt_pkt_link_supported(int link)
 	}
 }
 
+static enum xdt_pkt_status parse_link(const struct cur *c, int link, struct xdt_pkt *out)
+{
+	const uint8_t *buf = c->buf;
+	size_t caplen = c->cap;
+
+	switch (link) {
+	case XDT_LINK_ETHERNET:
+		if (caplen < 14)
+			return bad(out, XDT_MAL_TRUNCATED_L2);
+		return parse_ethertype(c, 14, rd16(buf + 12), out);
+	case XDT_LINK_SLL:
+		if (caplen < 16)
+			return bad(out, XDT_MAL_TRUNCATED_L2);
+		return parse_ethertype(c, 16, rd16(buf + 14), out);
+	case XDT_LINK_SLL2:
+		if (caplen < 20)
+			return bad(out, XDT_MAL_TRUNCATED_L2);
+		return parse_ethertype(c, 20, rd16(buf), out);
+	case XDT_LINK_RAW:
+		return parse_raw_ip(c, 0, out);
+	case XDT_LINK_IPV4:
+		return parse_ipv4(c, 0, out);
+	case XDT_LINK_IPV6:
+		return parse_ipv6(c, 0, out);
+	case XDT_LINK_NULL:
+	case XDT_LINK_LOOP:
+		return parse_loop(c, link, out);
+	default:
+		return XDT_PKT_UNSUPPORTED;
+	}
+}
+
 enum xdt_pkt_status xdt_pkt_parse(int link, const uint8_t *buf, size_t caplen, size_t wirelen,
 				  struct xdt_pkt *out)
 {
 	struct cur c = { .buf = buf, .cap = caplen, .wire = wirelen };
+	enum xdt_pkt_status st;
 
 	memset(out, 0, sizeof(*out));
 	if (caplen == 0 || wirelen == 0)
 		return bad(out, XDT_MAL_ZERO_LENGTH);
 	if (caplen > wirelen)
 		return bad(out, XDT_MAL_CAPLEN_EXCEEDS_LEN);
-
-	switch (link) {
-	case XDT_LINK_ETHERNET:
-		if (caplen < 14)
-			return bad(out, XDT_MAL_TRUNCATED_L2);
-		return parse_ethertype(&c, 14, rd16(buf + 12), out);
-	case XDT_LINK_SLL:
-		if (caplen < 16)
-			return bad(out, XDT_MAL_TRUNCATED_L2);
-		return parse_ethertype(&c, 16, rd16(buf + 14), out);
-	case XDT_LINK_SLL2:
-		if (caplen < 20)
-			return bad(out, XDT_MAL_TRUNCATED_L2);
-		return parse_ethertype(&c, 20, rd16(buf), out);
-	case XDT_LINK_RAW:
-		return parse_raw_ip(&c, 0, out);
-	case XDT_LINK_IPV4:
-		return parse_ipv4(&c, 0, out);
-	case XDT_LINK_IPV6:
-		return parse_ipv6(&c, 0, out);
-	case XDT_LINK_NULL:
-	case XDT_LINK_LOOP:
-		return parse_loop(&c, link, out);
-	default:
-		return XDT_PKT_UNSUPPORTED;
-	}
+	st = parse_link(&c, link, out);
+	/*
+	 * A fragment no reassembly can use, judged once the rest of it parsed, as the
+	 * BPF programs do (kfrag()): the same reason for the same frame.
+	 */
+	if (st == XDT_PKT_OK && out->frag != XDT_FRAG_NONE &&
+	    xdt_frag_bad_pkt(out->family == XDT_FAM_IPV6, out->ip_bytes, out->frag_off,
+			     out->frag_len, out->frag_more))
+		return bad(out, XDT_MAL_BAD_FRAGMENT);
+	return st;
 }

@@ -63,8 +63,8 @@ struct xdt_pkt {
 	uint16_t sport;		/* host order; ICMP echo: identifier in both */
 	uint16_t dport;
 	uint16_t frag_off;	/* fragments: offset of this fragment's data, bytes */
-	uint16_t frag_len;	/* fragments: its data bytes */
 	uint8_t frag_more;	/* fragments: the More Fragments flag */
+	uint32_t frag_len;	/* fragments: its data bytes */
 	uint32_t frag_id;	/* IPv4 id or IPv6 fragment identification */
 	uint32_t ip_bytes;	/* IP-layer length: IPv4 total length, IPv6 40 + payload */
 	uint32_t l3_off;	/* offset of the IP/ARP header in the frame */
