@@ -62,7 +62,7 @@ FUZZ_SECONDS ?= 60
 # Variant "" is the normal build in build/; "asan/" is ASan+UBSan in build/asan/.
 obj = $(patsubst %.c,$(B)/$(1)obj/%.o,$(2))
 
-.PHONY: all deps configure test check check-unit check-replay check-e2e check-live check-bpf check-kern check-dpi check-proc check-enrich check-sandbox check-export check-iface check-ui check-fuzz fuzz run bench \
+.PHONY: all deps configure test check check-unit check-replay check-e2e check-live check-hostile check-bpf check-kern check-dpi check-proc check-enrich check-sandbox check-export check-iface check-ui check-fuzz fuzz run bench \
 	install uninstall clean asan format
 .DEFAULT_GOAL := all
 
@@ -161,9 +161,15 @@ $(B)/asan/tests/unit: $(patsubst %.c,$(B)/asan/tests/obj/%.o,$(UNIT_SRCS)) \
 # BPF unit tests: crafted frames through the real programs (BPF_PROG_TEST_RUN).
 # loader/sockiter.c is driven whole: it logs nothing, so it needs no libxdt-core.
 BPF_TEST_SRCS := $(wildcard tests/bpf/test_*.c) loader/sockiter.c
-$(B)/tests/bpf: $(BPF_TEST_SRCS) $(BPF_SKELS) $(HDRS) $(wildcard tests/bpf/*.h) $(B)/config.mk
+# The hostile corpus (tests/hostile/gen.py) as a C array, for tests/bpf/test_hostile.c.
+$(B)/tests/hostile_corpus.h: tests/hostile/gen.py
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS_ALL) -I$(B)/kern -Itests/unit $(CRITERION_CFLAGS) $(CFLAGS) $(WARN) \
+	python3 tests/hostile/gen.py --c-header $@.tmp && mv $@.tmp $@
+
+$(B)/tests/bpf: $(BPF_TEST_SRCS) $(BPF_SKELS) $(HDRS) $(wildcard tests/bpf/*.h) $(B)/config.mk \
+		$(B)/tests/hostile_corpus.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS_ALL) -I$(B)/kern -I$(B)/tests -Itests/unit $(CRITERION_CFLAGS) $(CFLAGS) $(WARN) \
 		-Wno-missing-prototypes -Wno-cast-qual -o $@ $(BPF_TEST_SRCS) $(CRITERION_LIBS) \
 		$(BPF_LIBS)
 
@@ -228,6 +234,10 @@ check-e2e: $(B)/xdptop
 
 check-live: $(B)/xdptop
 	XDPTOP=$(B)/xdptop bash tests/live/run.sh
+
+# Hostile frames: replayed (both binaries), live through the xdp and pcap backends.
+check-hostile: $(B)/xdptop $(B)/asan/xdptop
+	XDPTOP=$(B)/xdptop XDPTOP_ASAN=$(B)/asan/xdptop bash tests/hostile/run.sh
 
 # --- run, bench, install -------------------------------------------------------
 # The screen on a terminal; JSON lines every 2 s when the output goes elsewhere.

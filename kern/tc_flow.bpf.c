@@ -84,7 +84,10 @@ int xdt_tc_egress(struct __sk_buff *skb)
 	}
 	rc = kparse_eth(data, data_end, skb->len, &p);
 	if (rc != KPARSE_OK) {
-		kstat(rc == KPARSE_UNSUPPORTED ? XDT_KSTAT_UNSUPPORTED : XDT_KSTAT_MALFORMED);
+		if (rc == KPARSE_UNSUPPORTED)
+			kstat(XDT_KSTAT_UNSUPPORTED);
+		else
+			kmalformed(rc);
 		return TC_ACT_UNSPEC;
 	}
 	return xdt_tc_account(skb, &p);

@@ -93,7 +93,10 @@ int xdt_xdp(struct xdp_md *ctx)
 	kifstat(ctx->ingress_ifindex, XDT_IFSTAT_RX, (__u32)(data_end - data));
 	rc = kparse_eth(data, data_end, (__u32)(data_end - data), &p);
 	if (rc != KPARSE_OK) {
-		kstat(rc == KPARSE_UNSUPPORTED ? XDT_KSTAT_UNSUPPORTED : XDT_KSTAT_MALFORMED);
+		if (rc == KPARSE_UNSUPPORTED)
+			kstat(XDT_KSTAT_UNSUPPORTED);
+		else
+			kmalformed(rc);
 		return cfg_mirror ? XDP_DROP : XDP_PASS;
 	}
 	return xdt_xdp_account(ctx, &p);

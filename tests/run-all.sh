@@ -8,6 +8,9 @@
 #   replay    bad and odd capture files through both binaries
 #   e2e       real traffic in network namespaces, checked against tshark
 #   live      live capture on a veth, checked against interface counters and clients
+#   hostile   malformed and lying frames replayed and sent live through the xdp and pcap
+#             backends: every reason counted exactly, Linux's reassembly as the oracle
+#             for overlapping fragments
 #   kern      xdp and pcap backends live against tshark, 1 GB prefix bound, kill -9
 #   proc      processes of known pids and names (short-lived, long-named, pre-started,
 #             refused) against the process xdptop names for each flow
@@ -84,6 +87,7 @@ unit bpf "$B/tests/bpf"
 script replay env XDPTOP="$B/xdptop" XDPTOP_ASAN="$B/asan/xdptop" bash tests/replay/run.sh
 script e2e env XDPTOP="$B/xdptop" bash tests/e2e/run.sh
 script live env XDPTOP="$B/xdptop" bash tests/live/run.sh
+script hostile env XDPTOP="$B/xdptop" XDPTOP_ASAN="$B/asan/xdptop" bash tests/hostile/run.sh
 script kern env XDPTOP="$B/xdptop" bash tests/kern/run.sh
 script dpi env XDPTOP="$B/xdptop" bash tests/dpi/run.sh
 script proc env XDPTOP="$B/xdptop" bash tests/proc/run.sh

@@ -118,8 +118,10 @@ void xdt_interfaces_draw(struct xdt_ui *u, int y, int h)
 		uint64_t v;
 
 		memcpy(&v, (const char *)s + counters[i].off, sizeof(v));
+		/* Malformed frames: which reasons, as the JSON stats name them. */
 		snprintf(b, sizeof(b), "  %-16s %14llu   %s", counters[i].name, (unsigned long long)v,
-			 counters[i].why);
+			 counters[i].off == offsetof(struct xdt_snapshot, malformed) &&
+				 s->malformed_top[0] ? s->malformed_top : counters[i].why);
 		/* Losses (from capture_dropped on) are what the user must notice. */
 		n = line(u, y, (int)top, h, n, b,
 			 v && i >= 2 ? xdt_term_look(t, XDT_LOOK_WARN) : A_NORMAL);

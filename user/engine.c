@@ -132,16 +132,24 @@ void xdt_engine_packet(struct xdt_engine *e, int link, const uint8_t *buf, size_
 		e->stats.malformed_by[p.malformed < XDT_MAL__COUNT ? p.malformed : 0]++;
 		return;
 	}
+	if (p.frag != XDT_FRAG_NONE) {
+		int rc = xdt_frag_cache_track(e->frags, &p, ts_ns);
+
+		/* Overlapping fragments are malformed, as the BPF programs count them. */
+		if (rc == -EBADMSG) {
+			e->stats.malformed++;
+			e->stats.malformed_by[XDT_MAL_FRAGMENT_OVERLAP]++;
+			return;
+		}
+		if (rc < 0) {
+			e->stats.parsed++;
+			e->stats.frag_unattributed++;
+			xdt_engine_tick(e, ts_ns);
+			return;
+		}
+	}
 	e->stats.parsed++;
 	xdt_engine_tick(e, ts_ns);
-
-	if (p.frag == XDT_FRAG_FIRST) {
-		xdt_frag_cache_remember(e->frags, &p, ts_ns);
-	} else if (p.frag == XDT_FRAG_LATER &&
-		   xdt_frag_cache_resolve(e->frags, &p, ts_ns) < 0) {
-		e->stats.frag_unattributed++;
-		return;
-	}
 
 	xdt_flow_key_make(&fp.key, p.family, p.proto, p.vlan, p.src, p.sport, p.dst, p.dport,
 			  &fp.from_a);

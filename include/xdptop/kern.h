@@ -11,6 +11,7 @@
 #include <linux/types.h>
 
 #include "flow.h"
+#include "malformed.h"
 
 /*
  * Per-flow counters in the kernel flow map (a shared LRU hash updated with
@@ -135,7 +136,7 @@ enum xdt_kstat {
 	XDT_KSTAT_PACKETS,	/* every packet the program ran on */
 	XDT_KSTAT_COUNTED,	/* counted into a flow */
 	XDT_KSTAT_UNSUPPORTED,	/* not IPv4/IPv6/ARP */
-	XDT_KSTAT_MALFORMED,	/* failed a bound check */
+	XDT_KSTAT_MALFORMED,	/* failed a bound check, or an overlapping fragment */
 	XDT_KSTAT_FRAGMENTS,	/* later IP fragments: counted to a portless flow */
 	XDT_KSTAT_PREFIXES,	/* prefix records emitted */
 	XDT_KSTAT_RB_FULL,	/* prefix records lost: ring buffer full */
@@ -143,6 +144,15 @@ enum xdt_kstat {
 	XDT_KSTAT_REDIRECTED,	/* mirror mode: frames sent to AF_XDP */
 	XDT_KSTAT__COUNT,
 };
+
+/*
+ * The statistics array has XDT_KSTAT_SLOTS entries: the slots above, then one per
+ * malformed reason (xdptop/malformed.h). Slot XDT_KSTAT_MALFORMED_BY + reason
+ * counts the frames XDT_KSTAT_MALFORMED counted for that reason, so the kernel
+ * backends report reasons exactly as the pcap path does.
+ */
+#define XDT_KSTAT_MALFORMED_BY XDT_KSTAT__COUNT
+#define XDT_KSTAT_SLOTS (XDT_KSTAT__COUNT + XDT_MAL__COUNT)
 
 /* Most interfaces one xdptop attaches to: the slots of the per-interface counters. */
 #define XDT_KERNEL_MAX_IFACES 16

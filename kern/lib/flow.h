@@ -7,6 +7,7 @@
 #define XDT_KERN_FLOW_H
 
 #include "parse.h"
+#include <xdptop/frag.h>
 #include <xdptop/kern.h>
 
 /* Set by the loader before load (rodata). */
@@ -45,13 +46,23 @@ struct xdt_kfrag_key {
 };
 
 struct xdt_kfrag_val {
+	__u64 seen_ns;	/* when the entry was made; older than XDT_KFRAG_TIMEOUT_NS: a new one */
+	struct xdt_frag_cover cover;	/* the datagram's bytes seen so far */
 	__u16 sport;
 	__u16 dport;
 	__u8 proto;	/* transport protocol, past any extension headers */
-	__u8 pad[3];
+	__u8 has_ports;	/* the first fragment was seen: sport, dport, proto are set */
+	__u8 pad[6];
 };
 
-/* First fragment's ports, for the later fragments of the same datagram. */
+/* How long Linux waits for the rest of a datagram (ipfrag_time), as user/pkt/frag.h. */
+#define XDT_KFRAG_TIMEOUT_NS (30ULL * 1000000000ULL)
+
+/*
+ * Per fragmented datagram, made by whichever of its fragments comes first: the
+ * first fragment's ports for the later fragments, and the bytes seen so far
+ * (overlapping fragments are malformed, see xdptop/frag.h).
+ */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 4096);
@@ -66,7 +77,7 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, XDT_KSTAT__COUNT);
+	__uint(max_entries, XDT_KSTAT_SLOTS);
 	__type(key, __u32);
 	__type(value, __u64);
 } xdt_stats SEC(".maps");
@@ -77,6 +88,13 @@ static __always_inline void kstat(__u32 slot)
 
 	if (v)
 		(*v)++;
+}
+
+/* A malformed frame: the total and its reason's slot (enum xdt_malformed). */
+static __always_inline void kmalformed(__u32 reason)
+{
+	kstat(XDT_KSTAT_MALFORMED);
+	kstat(XDT_KSTAT_MALFORMED_BY + reason);
 }
 
 /* Per-interface packets and layer-2 bytes (see struct xdt_ifstat). */
@@ -160,14 +178,29 @@ static __always_inline int kflow_key(const struct kpkt *p, struct xdt_flow_key *
 	return from_b;
 }
 
-/* Remember or look up fragment ports. Returns 0, or -1 for an orphan fragment. */
-static __always_inline int kfrag(struct kpkt *p)
+#define KFRAG_ORPHAN (-1)	/* a later fragment whose first has not been seen */
+#define KFRAG_OVERLAP (-2)	/* overlaps or contradicts earlier fragments: malformed */
+#define KFRAG_BAD (-3)		/* no reassembly can use it: malformed */
+
+/*
+ * Track a fragment's bytes; remember the first fragment's ports, or give them to
+ * a later one. Returns 0 or KFRAG_*.
+ */
+static __always_inline int kfrag(struct kpkt *p, __u64 now)
 {
 	struct xdt_kfrag_key fk = {};
-	struct xdt_kfrag_val *fv, nv;
+	struct xdt_kfrag_val *fv;
 
 	if (p->frag == KFRAG_NONE)
 		return 0;
+	/*
+	 * Here rather than in the parser: the checks would multiply the paths the
+	 * verifier walks through the IPv6 extension header loop. The userspace
+	 * decoder judges it last too, so both give the same reason.
+	 */
+	if (xdt_frag_bad_pkt(p->family == XDT_FAM_IPV6, p->ip_bytes, p->frag_off, p->frag_len,
+			     p->frag_more))
+		return KFRAG_BAD;
 	__builtin_memcpy(fk.src, p->src, 16);
 	__builtin_memcpy(fk.dst, p->dst, 16);
 	fk.id = p->frag_id;
@@ -176,31 +209,50 @@ static __always_inline int kfrag(struct kpkt *p)
 	/* Keyed on what every fragment carries: extension headers after the IPv6
 	 * Fragment header are only in the first one. */
 	fk.proto = p->frag_nh;
+	fv = bpf_map_lookup_elem(&xdt_frags, &fk);
+	if (!fv || (now > fv->seen_ns && now - fv->seen_ns >= XDT_KFRAG_TIMEOUT_NS)) {
+		struct xdt_kfrag_val nv = {};
+
+		/* Another CPU may make it first: then use its entry. */
+		nv.seen_ns = now;
+		bpf_map_update_elem(&xdt_frags, &fk, &nv, fv ? BPF_ANY : BPF_NOEXIST);
+		fv = bpf_map_lookup_elem(&xdt_frags, &fk);
+		if (!fv)
+			return p->frag == KFRAG_FIRST ? 0 : KFRAG_ORPHAN;
+	}
+	if (xdt_frag_cover_add(&fv->cover, p->frag_off, p->frag_len, p->frag_more) ==
+	    XDT_FRAG_OVERLAP)
+		return KFRAG_OVERLAP;
 	if (p->frag == KFRAG_FIRST) {
-		__builtin_memset(&nv, 0, sizeof(nv));
-		nv.sport = p->sport;
-		nv.dport = p->dport;
-		nv.proto = p->proto;
-		bpf_map_update_elem(&xdt_frags, &fk, &nv, BPF_ANY);
+		fv->sport = p->sport;
+		fv->dport = p->dport;
+		fv->proto = p->proto;
+		fv->has_ports = 1;
 		return 0;
 	}
-	fv = bpf_map_lookup_elem(&xdt_frags, &fk);
-	if (!fv)
-		return -1;
+	if (!fv->has_ports)
+		return KFRAG_ORPHAN;
 	p->sport = fv->sport;
 	p->dport = fv->dport;
 	p->proto = fv->proto;
 	return 0;
 }
 
-/* Count @p into its flow. Returns the flow, or NULL (orphan fragment, map full). */
+/*
+ * Count @p into its flow. Returns the flow, or NULL (orphan or overlapping
+ * fragment, map full).
+ */
 static __always_inline struct xdt_kflow *kflow_account(struct kpkt *p, struct xdt_flow_key *k,
 						       int *from_b, __u64 now)
 {
 	struct xdt_kflow *f;
-	int d;
+	int d = kfrag(p, now);
 
-	if (kfrag(p) < 0) {
+	if (d == KFRAG_OVERLAP || d == KFRAG_BAD) {
+		kmalformed(d == KFRAG_BAD ? XDT_MAL_BAD_FRAGMENT : XDT_MAL_FRAGMENT_OVERLAP);
+		return NULL;
+	}
+	if (d < 0) {
 		kstat(XDT_KSTAT_FRAGMENTS);
 		return NULL;
 	}

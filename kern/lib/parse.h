@@ -4,6 +4,10 @@
  * userspace decoder (user/pkt/parse.c): IP-layer byte counts from the headers,
  * echo identifiers as ports, the first fragment carries the ports. Every loop has
  * a constant bound; every access is checked against data_end first.
+ *
+ * The parsers return KPARSE_OK, KPARSE_UNSUPPORTED, or the reason the frame is
+ * malformed (enum xdt_malformed, never XDT_MAL_NONE): the same reason the
+ * userspace decoder gives for the same bytes, checked in the same order.
  */
 #ifndef XDT_KERN_PARSE_H
 #define XDT_KERN_PARSE_H
@@ -19,13 +23,13 @@
 #include <bpf/bpf_endian.h>
 
 #include <xdptop/flow.h>
+#include <xdptop/malformed.h>
 
 #define XDT_KMAX_VLAN 4
 #define XDT_KMAX_EXT 8
 
 #define KPARSE_OK 0
-#define KPARSE_UNSUPPORTED 1
-#define KPARSE_MALFORMED 2
+#define KPARSE_UNSUPPORTED (-1)
 
 #define KFRAG_NONE 0
 #define KFRAG_FIRST 1
@@ -42,12 +46,15 @@ struct kpkt {
 	__u16 sport;		/* host order */
 	__u16 dport;
 	__u16 vlan;
+	__u32 frag_len;		/* fragments: its data bytes */
+	__u16 frag_off;		/* fragments: offset of this fragment's data, bytes */
 	__u8 family;
 	__u8 proto;
 	__u8 tcp_flags;
 	__u8 icmp_echo;		/* 0 none, 1 request, 2 reply */
 	__u8 frag;
 	__u8 frag_nh;		/* fragments: the protocol every fragment carries */
+	__u8 frag_more;		/* fragments: the More Fragments flag */
 };
 
 struct vlan_tag {
@@ -64,10 +71,10 @@ static __always_inline int kparse_l4(void *data, void *data_end, void *l4, __u32
 		struct tcphdr *th = l4;
 
 		if (l4_len < 20 || (void *)(th + 1) > data_end)
-			return KPARSE_MALFORMED;
+			return XDT_MAL_TRUNCATED_TCP;
 		hlen = th->doff * 4;
 		if (hlen < 20 || hlen > l4_len)
-			return KPARSE_MALFORMED;
+			return XDT_MAL_BAD_TCP_HEADER;
 		p->sport = bpf_ntohs(th->source);
 		p->dport = bpf_ntohs(th->dest);
 		p->tcp_flags = ((__u8 *)th)[13];
@@ -77,10 +84,10 @@ static __always_inline int kparse_l4(void *data, void *data_end, void *l4, __u32
 		__u32 ulen;
 
 		if (l4_len < 8 || (void *)(uh + 1) > data_end)
-			return KPARSE_MALFORMED;
+			return XDT_MAL_TRUNCATED_UDP;
 		ulen = bpf_ntohs(uh->len);
 		if (ulen < 8 || (p->frag == KFRAG_NONE && ulen > l4_len))
-			return KPARSE_MALFORMED;
+			return XDT_MAL_BAD_UDP_LENGTH;
 		hlen = 8;
 		p->sport = bpf_ntohs(uh->source);
 		p->dport = bpf_ntohs(uh->dest);
@@ -90,10 +97,10 @@ static __always_inline int kparse_l4(void *data, void *data_end, void *l4, __u32
 		__u8 rep = p->proto == IPPROTO_ICMP ? 0 : 129;
 
 		if (l4_len < 4 || (void *)(ic + 4) > data_end)
-			return KPARSE_MALFORMED;
+			return XDT_MAL_TRUNCATED_ICMP;
 		if (ic[0] == req || ic[0] == rep) {
 			if (l4_len < 8 || (void *)(ic + 8) > data_end)
-				return KPARSE_MALFORMED;
+				return XDT_MAL_TRUNCATED_ICMP;
 			p->sport = p->dport = ((__u16)ic[4] << 8) | ic[5];
 			p->icmp_echo = ic[0] == req ? 1 : 2;
 		}
@@ -114,17 +121,17 @@ static __always_inline int kparse_ipv4(void *data, void *data_end, void *l3, __u
 	__u16 frag;
 
 	if ((void *)(iph + 1) > data_end)
-		return KPARSE_MALFORMED;
+		return XDT_MAL_TRUNCATED_IPV4;
 	if (iph->version != 4)
-		return KPARSE_MALFORMED;
+		return XDT_MAL_BAD_IP_VERSION;
 	hlen = iph->ihl * 4;
 	if (hlen < 20)
-		return KPARSE_MALFORMED;
+		return XDT_MAL_BAD_IPV4_HEADER;
 	tot = bpf_ntohs(iph->tot_len);
 	if (tot < hlen || tot > wire_left)
-		return KPARSE_MALFORMED;
+		return XDT_MAL_BAD_IPV4_LENGTH;
 	if (l3 + hlen > data_end)
-		return KPARSE_MALFORMED;
+		return XDT_MAL_TRUNCATED_IPV4;
 	p->family = XDT_FAM_IPV4;
 	p->ip_bytes = tot;
 	p->proto = iph->protocol;
@@ -133,12 +140,17 @@ static __always_inline int kparse_ipv4(void *data, void *data_end, void *l3, __u
 	frag = bpf_ntohs(iph->frag_off);
 	p->frag_id = bpf_ntohs(iph->id);
 	p->frag_nh = iph->protocol;
-	if (frag & 0x1fff) {
-		p->frag = KFRAG_LATER;
-		return KPARSE_OK;
-	}
-	if (frag & 0x2000)
+	if (frag & 0x3fff) {
+		/* Whether reassembly could use it is judged in kfrag(), verified once. */
+		p->frag_off = (frag & 0x1fff) << 3;
+		p->frag_len = tot - hlen;
+		p->frag_more = !!(frag & 0x2000);
+		if (frag & 0x1fff) {
+			p->frag = KFRAG_LATER;
+			return KPARSE_OK;
+		}
 		p->frag = KFRAG_FIRST;
+	}
 	return kparse_l4(data, data_end, l3 + hlen, tot - hlen, p);
 }
 
@@ -158,15 +170,15 @@ static __always_inline int kparse_ipv6(void *data, void *data_end, void *l3, __u
 	int i;
 
 	if ((void *)(ip6 + 1) > data_end)
-		return KPARSE_MALFORMED;
+		return XDT_MAL_TRUNCATED_IPV6;
 	if (ip6->version != 6)
-		return KPARSE_MALFORMED;
+		return XDT_MAL_BAD_IP_VERSION;
 	plen = bpf_ntohs(ip6->payload_len);
 	nh = ip6->nexthdr;
 	if (plen == 0 && nh == 0)
 		plen = wire_left - 40;	/* jumbogram */
 	if (40 + plen > wire_left)
-		return KPARSE_MALFORMED;
+		return XDT_MAL_BAD_IPV6_LENGTH;
 	p->family = XDT_FAM_IPV6;
 	p->ip_bytes = 40 + plen;
 	__builtin_memcpy(p->src, &ip6->saddr, 16);
@@ -182,9 +194,9 @@ static __always_inline int kparse_ipv6(void *data, void *data_end, void *l3, __u
 		if (!kipv6_is_ext(nh))
 			break;
 		if (i == XDT_KMAX_EXT)
-			return KPARSE_MALFORMED;
+			return XDT_MAL_IPV6_EXT_TOO_MANY;
 		if ((void *)(h + 8) > data_end || pos + 2 > end)
-			return KPARSE_MALFORMED;
+			return XDT_MAL_IPV6_EXT_TRUNCATED;
 		if (nh == 44)
 			elen = 8;
 		else if (nh == 51)
@@ -192,13 +204,16 @@ static __always_inline int kparse_ipv6(void *data, void *data_end, void *l3, __u
 		else
 			elen = ((__u32)h[1] + 1) * 8;
 		if (pos + elen > end)
-			return KPARSE_MALFORMED;
+			return XDT_MAL_IPV6_EXT_TRUNCATED;
 		if (nh == 44) {
 			__u16 offm = ((__u16)h[2] << 8) | h[3];
 
 			p->frag_id = ((__u32)h[4] << 24) | ((__u32)h[5] << 16) |
 				     ((__u32)h[6] << 8) | h[7];
 			p->frag_nh = h[0];
+			p->frag_off = offm & 0xfff8;
+			p->frag_len = (__u32)(end - pos) - 8;
+			p->frag_more = offm & 1;
 			if (offm & 0xfff8)
 				p->frag = KFRAG_LATER;
 			else if (offm & 1)
@@ -213,19 +228,26 @@ static __always_inline int kparse_ipv6(void *data, void *data_end, void *l3, __u
 	if (p->frag == KFRAG_LATER)
 		return KPARSE_OK;
 	if (pos > end)
-		return KPARSE_MALFORMED;
+		return XDT_MAL_IPV6_EXT_TRUNCATED;
 	return kparse_l4(data, data_end, pos, (__u32)(end - pos), p);
 }
 
 static __always_inline int kparse_arp(void *data_end, void *l3, struct kpkt *p)
 {
 	__u8 *a = l3;
+	__u32 need;
 
+	/* The lengths the header gives must be there, as the userspace decoder checks. */
+	if ((void *)(a + 8) > data_end)
+		return XDT_MAL_TRUNCATED_ARP;
+	need = 8 + 2 * (__u32)a[4] + 2 * (__u32)a[5];
+	if ((void *)a + need > data_end)
+		return XDT_MAL_TRUNCATED_ARP;
 	/* Ethernet + IPv4 ARP only: 28 bytes, as the userspace decoder keys it. */
-	if ((void *)(a + 28) > data_end)
-		return KPARSE_MALFORMED;
 	if (a[2] != 0x08 || a[3] != 0x00 || a[5] != 4 || a[4] != 6)
 		return KPARSE_UNSUPPORTED;
+	if ((void *)(a + 28) > data_end)	/* known from need; said again for the verifier */
+		return XDT_MAL_TRUNCATED_ARP;
 	p->family = XDT_FAM_ARP;
 	p->proto = 0;
 	p->ip_bytes = 28;
@@ -245,7 +267,7 @@ static __always_inline int kparse_eth(void *data, void *data_end, __u32 wire_len
 	int i;
 
 	if ((void *)(eth + 1) > data_end)
-		return KPARSE_MALFORMED;
+		return XDT_MAL_TRUNCATED_L2;
 	proto = bpf_ntohs(eth->h_proto);
 #pragma unroll
 	for (i = 0; i < XDT_KMAX_VLAN + 1; i++) {
@@ -254,9 +276,9 @@ static __always_inline int kparse_eth(void *data, void *data_end, __u32 wire_len
 		if (proto != 0x8100 && proto != 0x88a8 && proto != 0x9100)
 			break;
 		if (i == XDT_KMAX_VLAN)
-			return KPARSE_MALFORMED;
+			return XDT_MAL_VLAN_TOO_DEEP;
 		if ((void *)(t + 1) > data_end)
-			return KPARSE_MALFORMED;
+			return XDT_MAL_TRUNCATED_VLAN;
 		if (i == 0)
 			p->vlan = bpf_ntohs(t->tci) & 0x0fff;
 		proto = bpf_ntohs(t->proto);

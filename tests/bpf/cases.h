@@ -824,12 +824,13 @@ BT_CASE case_ipv6_fragment_after_hop_by_hop(struct bt *t)
 	struct xdt_flow_key k = bt_key6(6, V6_A, 6000, V6_B, 7000, 0);
 	struct xdt_kflow fl;
 
+	/* 40 bytes after the Fragment header: a multiple of 8, as RFC 8200 4.5 wants. */
 	fb_eth(&f, 0x86dd);
-	fb_ipv6(&f, 0, V6_A, V6_B, 8 + 8 + 20 + 16);
+	fb_ipv6(&f, 0, V6_A, V6_B, 8 + 8 + 20 + 20);
 	bt_ext6(&f, 44, 8);
 	bt_frag6(&f, 6, 0, 1, 77);
 	fb_tcp(&f, 6000, 7000, TCP_ACK, 0);
-	bt_payload(&f, 16, 1);
+	bt_payload(&f, 20, 1);
 	bt_send(t, &f);
 	fb_eth(&g, 0x86dd);
 	fb_ipv6(&g, 0, V6_A, V6_B, 8 + 8 + 24);
@@ -840,7 +841,7 @@ BT_CASE case_ipv6_fragment_after_hop_by_hop(struct bt *t)
 
 	bt_expect_one_flow(t, k);
 	fl = bt_flow(t, k);
-	bt_expect_counts(&fl, 2, 92 + 80, 0, 0);
+	bt_expect_counts(&fl, 2, 96 + 80, 0, 0);
 	cr_expect_eq(fl.tcp_flags[0], TCP_ACK);
 	bt_expect_stats(t, [XDT_KSTAT_PACKETS] = 2, [XDT_KSTAT_COUNTED] = 2,
 			[XDT_KSTAT_PREFIXES] = 1);

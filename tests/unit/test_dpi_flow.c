@@ -278,7 +278,33 @@ Test(dpi_flow, counts_a_payload_a_recognised_parser_rejects_as_malformed)
 	flow_init(&f, 17, 40000, 53);
 	feed(&st, &f, 0, 0, dns_q, 7, 0);
 	cr_expect_eq(st.malformed, 1);
+	cr_expect_eq(st.malformed_by[XDT_APP_DNS], 1);
 	xdt_app_free(f.app);
+}
+
+Test(dpi_flow, counts_rejections_by_protocol_and_not_a_hello_still_to_come)
+{
+	/* A ClientHello record of 0 bytes, and one whose hello goes on past the segment. */
+	static const uint8_t empty[] = { 0x16, 0x03, 0x01, 0x00, 0x00, 0x01, 0x00, 0x00, 0x30 };
+	static const uint8_t cut[] = { 0x16, 0x03, 0x01, 0x00, 0x40, 0x01, 0x00, 0x00, 0x3c,
+				       0x03, 0x03 };
+	/* A QUIC v1 Initial whose Length (1232) runs past the 40 bytes after it. */
+	uint8_t quic[64] = { 0xc3, 0, 0, 0, 1, 8, 1, 2, 3, 4, 5, 6, 7, 8, 0, 0, 0x44, 0xd0 };
+	struct xdt_dpi_stats st = { 0 };
+	struct xdt_flow f, g, h;
+
+	flow_init(&f, 6, 40000, 443);
+	feed(&st, &f, 0, 1, empty, sizeof(empty), 0);
+	flow_init(&g, 6, 40001, 443);
+	feed(&st, &g, 0, 1, cut, sizeof(cut), 0);
+	flow_init(&h, 17, 40002, 443);
+	feed(&st, &h, 0, 0, quic, 18 + 40, 0);
+	cr_expect_eq(st.malformed_by[XDT_APP_TLS], 1, "the cut hello may still come");
+	cr_expect_eq(st.malformed_by[XDT_APP_QUIC], 1);
+	cr_expect_eq(st.malformed, 2);
+	xdt_app_free(f.app);
+	xdt_app_free(g.app);
+	xdt_app_free(h.app);
 }
 
 Test(dpi_flow, budget_counts_payloads_per_endpoint_and_sizes_handshakes)

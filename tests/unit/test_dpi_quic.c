@@ -562,6 +562,24 @@ Test(dpi_quic, decrypts_a_truncated_datagram_without_verifying_it)
 	expect_rfc_client_hello(&qi);
 }
 
+Test(dpi_quic, counts_a_packet_running_past_a_whole_datagram_as_malformed)
+{
+	struct xdt_quic_state s;
+	struct xdt_quic_info qi = { 0 };
+	struct buf d;
+
+	/* The same 400 bytes as above, but the capture says this is the whole datagram. */
+	unhex(v1_client_initial, &d);
+	xdt_quic_state_init(&s);
+	cr_assert_eq(feed_exact(&s, d.b, 400, 1, 0, &qi), 0, "still QUIC");
+	cr_assert_eq(qi.malformed, 1);
+	cr_assert_eq(qi.initials_unverified + qi.initials_decrypted, 0, "not read");
+	cr_assert_eq(qi.have_client_hello, 0);
+	/* A header cut inside its Length varint, in a whole datagram: lying too. */
+	cr_assert_eq(feed_exact(&s, d.b, 17, 1, 0, &qi), 0);
+	cr_assert_eq(qi.malformed, 2);
+}
+
 Test(dpi_quic, every_prefix_of_a_truncated_initial_gives_the_hello_once_it_is_there)
 {
 	/* 18 header bytes, 4 of packet number, 4 of CRYPTO frame header, 241 of hello */

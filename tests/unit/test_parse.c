@@ -196,6 +196,45 @@ Test(parse, marks_ipv6_fragments)
 	cr_assert_eq(p.dport, 9001);
 }
 
+Test(parse, rejects_fragments_no_reassembly_can_use)
+{
+	struct fb f = { 0 };
+
+	fb_eth(&f, 0x0800);	/* offset 65520 + 100 bytes: over 65535 */
+	fb_ipv4(&f, 17, IP4(10, 213, 0, 1), IP4(10, 213, 0, 2), 20 + 100, 9, 8190);
+	fb_zero(&f, 100);
+	expect_malformed(&f, f.n, XDT_MAL_BAD_FRAGMENT);
+	f.n = 0;
+	fb_eth(&f, 0x0800);	/* 4 bytes, more to come: nothing after trimming to 8 */
+	fb_ipv4(&f, 17, IP4(10, 213, 0, 1), IP4(10, 213, 0, 2), 20 + 4, 9, 0x2000 | 1);
+	fb_zero(&f, 4);
+	expect_malformed(&f, f.n, XDT_MAL_BAD_FRAGMENT);
+	f.n = 0;
+	fb_eth(&f, 0x86dd);	/* IPv6, more to come, 12 bytes (RFC 8200 4.5) */
+	fb_ipv6(&f, 44, V6_A, V6_B, 8 + 12);
+	fb_u8(&f, 17);
+	fb_u8(&f, 0);
+	fb_u16(&f, 0x0001);
+	fb_u32(&f, 77);
+	fb_udp(&f, 9000, 9001, 100);
+	fb_zero(&f, 4);
+	expect_malformed(&f, f.n, XDT_MAL_BAD_FRAGMENT);
+}
+
+Test(parse, gives_a_fragments_offset_and_length)
+{
+	struct fb f = { 0 };
+	struct xdt_pkt p;
+
+	fb_eth(&f, 0x0800);
+	fb_ipv4(&f, 17, IP4(10, 213, 0, 1), IP4(10, 213, 0, 2), 20 + 100, 9, 0x2000 | 185);
+	fb_zero(&f, 100);
+	cr_assert_eq(parse_eth(&f, &p), XDT_PKT_OK);
+	cr_assert_eq(p.frag_off, 1480);
+	cr_assert_eq(p.frag_len, 100);
+	cr_assert_eq(p.frag_more, 1);
+}
+
 Test(parse, uses_the_echo_identifier_as_both_ports)
 {
 	struct fb f = { 0 };

@@ -314,14 +314,14 @@ static void sync_one(struct xdt_kflow_reader *r, const struct xdt_flow_key *k,
 static void read_stats(struct xdt_kflow_reader *r)
 {
 	struct xdt_engine_stats *es = xdt_engine_stats_mut(r->e);
-	uint64_t sum[XDT_KSTAT__COUNT] = { 0 };
+	uint64_t sum[XDT_KSTAT_SLOTS] = { 0 };
 	uint64_t *per_cpu = calloc((size_t)r->ncpus, sizeof(uint64_t));
 	uint32_t slot;
 	int c;
 
 	if (!per_cpu)
 		return;
-	for (slot = 0; slot < XDT_KSTAT__COUNT; slot++) {
+	for (slot = 0; slot < XDT_KSTAT_SLOTS; slot++) {
 		if (bpf_map_lookup_elem(r->fds.stats, &slot, per_cpu))
 			continue;
 		for (c = 0; c < r->ncpus; c++)
@@ -331,6 +331,9 @@ static void read_stats(struct xdt_kflow_reader *r)
 	es->packets = sum[XDT_KSTAT_PACKETS];
 	es->unsupported = sum[XDT_KSTAT_UNSUPPORTED];
 	es->malformed = sum[XDT_KSTAT_MALFORMED];
+	/* By reason, as the pcap path counts them: the same enum indexes both. */
+	for (slot = 1; slot < XDT_MAL__COUNT; slot++)
+		es->malformed_by[slot] = sum[XDT_KSTAT_MALFORMED_BY + slot];
 	es->frag_unattributed = sum[XDT_KSTAT_FRAGMENTS];
 	es->parsed = es->packets - es->unsupported - es->malformed;
 	r->stats.prefix_lost = sum[XDT_KSTAT_RB_FULL];

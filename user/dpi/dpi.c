@@ -303,6 +303,22 @@ static int dns_keep(struct xdt_app_dns *dn, const struct xdt_dns_info *m)
 	return *slot ? 0 : -ENOMEM;
 }
 
+/* A parser rejected a payload of a flow it was chosen for: count it by protocol. */
+static void reject(struct xdt_dpi_stats *st, const struct xdt_app *a)
+{
+	st->malformed++;
+	st->malformed_by[a->proto < XDT_APP__COUNT ? a->proto : XDT_APP_NONE]++;
+}
+
+/* What a one-message parser's @rc means for have[]; a rejection is counted. */
+static uint8_t judged(struct xdt_dpi_stats *st, const struct xdt_app *a, int rc)
+{
+	if (rc == 0)
+		return XDT_HAVE_OK;
+	reject(st, a);
+	return XDT_HAVE_FAILED;
+}
+
 /*
  * Run the flow's TCP parser over endpoint @b's contiguous bytes. Sets have[b];
  * counts a rejection as malformed.
@@ -358,9 +374,7 @@ static void tcp_parse(struct xdt_dpi_stats *st, struct xdt_app *a, int b, const 
 	}
 	if (rc == -EAGAIN)
 		return;
-	if (rc < 0)
-		st->malformed++;
-	a->have[b] = rc == 0 ? XDT_HAVE_OK : XDT_HAVE_FAILED;
+	a->have[b] = judged(st, a, rc);
 }
 
 /* Allocate what a protocol keeps outside the app struct. */
@@ -458,7 +472,7 @@ static void dns_message(struct xdt_dpi_stats *st, struct xdt_app *a, const uint8
 	struct xdt_dns_info m;
 
 	if (xdt_dns_parse(d, n, 0, &m) < 0) {
-		st->malformed++;
+		reject(st, a);
 		return;
 	}
 	if (dns_keep(a->u.dns, &m) < 0)
@@ -497,7 +511,7 @@ static void quic_datagram(struct xdt_dpi_stats *st, struct xdt_flow *f,
 			  struct xdt_app_quic *q, const struct xdt_dpi_payload *pl)
 {
 	uint32_t ok = q->info.initials_decrypted + q->info.initials_unverified;
-	uint32_t bad = q->info.tag_failures;
+	uint32_t bad = q->info.tag_failures, lies = q->info.malformed;
 	int from_init = !pl->from_b == !!f->init_is_a;
 
 	if (!q->st)
@@ -507,6 +521,8 @@ static void quic_datagram(struct xdt_dpi_stats *st, struct xdt_flow *f,
 		return;	/* a server's short-header packet: nothing to read */
 	st->quic_initials += q->info.initials_decrypted + q->info.initials_unverified - ok;
 	st->quic_auth_failed += q->info.tag_failures - bad;
+	st->malformed += q->info.malformed - lies;
+	st->malformed_by[XDT_APP_QUIC] += q->info.malformed - lies;
 	/* RFC 9000 10.2: after CONNECTION_CLOSE only the draining period is left. */
 	if (q->info.closed)
 		f->closing = 1;
@@ -536,28 +552,28 @@ static int feed_udp(struct xdt_dpi_stats *st, struct xdt_flow *f, const struct x
 		break;
 	case XDT_APP_DHCP:
 		if (a->have[0] == XDT_HAVE_NOTHING)
-			a->have[0] = xdt_dhcp_parse(pl->data, pl->caplen, &a->u.dhcp) == 0
-					     ? XDT_HAVE_OK : XDT_HAVE_FAILED;
+			a->have[0] = judged(st, a, xdt_dhcp_parse(pl->data, pl->caplen,
+									&a->u.dhcp));
 		break;
 	case XDT_APP_NTP:
 		if (a->have[b] == XDT_HAVE_NOTHING)
-			a->have[b] = xdt_ntp_parse(pl->data, pl->caplen, &a->u.ntp[b]) == 0
-					     ? XDT_HAVE_OK : XDT_HAVE_FAILED;
+			a->have[b] = judged(st, a, xdt_ntp_parse(pl->data, pl->caplen,
+									&a->u.ntp[b]));
 		break;
 	case XDT_APP_DHCPV6:
 		if (a->have[0] == XDT_HAVE_NOTHING)
-			a->have[0] = xdt_dhcp_parse_v6(pl->data, pl->caplen, &a->u.dhcp6) == 0
-					     ? XDT_HAVE_OK : XDT_HAVE_FAILED;
+			a->have[0] = judged(st, a, xdt_dhcp_parse_v6(pl->data, pl->caplen,
+									&a->u.dhcp6));
 		break;
 	case XDT_APP_STUN:
 		if (a->have[0] == XDT_HAVE_NOTHING)
-			a->have[0] = xdt_stun_parse(pl->data, pl->caplen, &a->u.stun) == 0
-					     ? XDT_HAVE_OK : XDT_HAVE_FAILED;
+			a->have[0] = judged(st, a, xdt_stun_parse(pl->data, pl->caplen,
+									&a->u.stun));
 		break;
 	case XDT_APP_BITTORRENT:
 		if (a->have[b] == XDT_HAVE_NOTHING)
-			a->have[b] = xdt_bittorrent_parse_udp(pl->data, pl->caplen, &a->u.bt[b]) == 0
-					     ? XDT_HAVE_OK : XDT_HAVE_FAILED;
+			a->have[b] = judged(st, a, xdt_bittorrent_parse_udp(pl->data, pl->caplen,
+									&a->u.bt[b]));
 		break;
 	default:
 		break;

@@ -135,6 +135,7 @@ struct xdt_dpi_stats {
 	uint64_t bytes;		/* their bytes */
 	uint64_t identified;	/* flows whose protocol was recognised */
 	uint64_t malformed;	/* payloads a parser rejected after recognising the protocol */
+	uint64_t malformed_by[XDT_APP__COUNT];	/* the same, by protocol (enum xdt_app_proto) */
 	uint64_t stream_overflow;	/* TCP bytes beyond XDT_DPI_STREAM_MAX, or out of order */
 	uint64_t no_memory;	/* payloads skipped: allocation failed */
 	uint64_t quic_initials;	/* QUIC Initial packets decrypted */

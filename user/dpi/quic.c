@@ -479,8 +479,10 @@ static void open_initial(struct xdt_quic_state *s, const uint8_t *pkt, size_t av
 	uint64_t tpn = 0, pn;
 	EVP_CIPHER_CTX *ctx;
 
-	if (h->length < MIN_PROTECTED)
-		return;		/* no room for the sample (nor, then, a tag): malformed */
+	if (h->length < MIN_PROTECTED) {
+		out->malformed++;	/* no room for the sample (nor, then, a tag) */
+		return;
+	}
 	if (avail - h->hdr_len < MIN_PROTECTED)
 		return;		/* cut before the end of the sample */
 	k = keys_for(s, dir, h->version);
@@ -594,12 +596,6 @@ int xdt_quic_feed(struct xdt_quic_state *s, const uint8_t *buf, size_t len, int 
 	struct xdt_quic_header first = { 0 }, h;
 	size_t off = 0;
 
-	/*
-	 * Whether the capture cut the datagram changes nothing here: a packet that
-	 * ends inside len has its tag, and one that runs past len is read unverified
-	 * either way (not every capture knows it cut).
-	 */
-	(void)truncated;
 	if (!len || len > UDP_MAX)
 		return -EINVAL;
 	if (!(buf[0] & 0x80))
@@ -621,6 +617,17 @@ int xdt_quic_feed(struct xdt_quic_state *s, const uint8_t *buf, size_t len, int 
 		else if (h.dcid_len != first.dcid_len || memcmp(h.dcid, first.dcid, h.dcid_len))
 			break;	/* RFC 9000 12.2: not part of this datagram's packets */
 		s->is_quic = 1;
+		/*
+		 * The whole datagram is here, yet the header or the packet runs past
+		 * it: the lengths lie. Only a cut datagram may end inside a packet.
+		 */
+		if (!truncated && (ret == -EAGAIN ||
+				   ((h.type == XDT_QUIC_PKT_INITIAL || h.type == XDT_QUIC_PKT_0RTT ||
+				     h.type == XDT_QUIC_PKT_HANDSHAKE) &&
+				    h.length > avail - h.hdr_len))) {
+			out->malformed++;
+			break;
+		}
 		packet(s, pkt, avail, &h, !ret, dir, out);
 		if (ret || h.type == XDT_QUIC_PKT_UNKNOWN || h.type == XDT_QUIC_PKT_VN ||
 		    h.type == XDT_QUIC_PKT_RETRY || h.length > avail - h.hdr_len)

@@ -114,6 +114,12 @@ struct xdt_quic_info {
 	uint32_t initials_unverified;	/* truncated: decrypted without the tag */
 	uint32_t tag_failures;		/* dropped: the tag did not verify */
 	uint32_t initials_no_keys;	/* not decrypted: the client's first Initial was unseen */
+	/*
+	 * Long header packets whose lengths lie, dropped unread: in a datagram the
+	 * capture did not cut, a token length or Length that runs past its end; an
+	 * Initial whose Length leaves no room for a packet number and the sample.
+	 */
+	uint32_t malformed;
 	struct xdt_tls_info client_hello;
 	struct xdt_tls_info server_hello;
 };
@@ -124,8 +130,9 @@ void xdt_quic_state_init(struct xdt_quic_state *s);
  * One UDP payload of the flow. from_client: sent by the flow's initiator.
  * truncated: the capture cut the datagram. Coalesced long header packets are
  * walked by their Length field. An Initial that is all there is authenticated
- * and dropped if its tag fails; one that runs past len (whatever the flag says,
- * as not every capture knows) is decrypted as far as it goes, unverified.
+ * and dropped if its tag fails; in a cut datagram, one that runs past len is
+ * decrypted as far as it goes, unverified. In a whole datagram a packet that runs
+ * past its end lies about its length: it is counted in out->malformed, not read.
  *
  * Returns 0 if the datagram is QUIC (out updated), -EINVAL if it is not.
  */

@@ -615,7 +615,7 @@ void xdt_json_stats_obj(FILE *out, struct xdt_engine *e, const struct xdt_captur
 			",\"dpi\":{\"enabled\":%s,\"payloads\":%llu,\"bytes\":%llu,"
 			"\"identified\":%llu,\"malformed\":%llu,\"stream_overflow\":%llu,"
 			"\"no_memory\":%llu,\"quic_initials\":%llu,\"quic_auth_failed\":%llu,"
-			"\"dns_names\":%zu}",
+			"\"dns_names\":%zu,\"malformed_by_protocol\":{",
 			xdt_engine_dpi_opts(e)->enabled ? "true" : "false",
 			(unsigned long long)d->payloads, (unsigned long long)d->bytes,
 			(unsigned long long)d->identified, (unsigned long long)d->malformed,
@@ -623,6 +623,15 @@ void xdt_json_stats_obj(FILE *out, struct xdt_engine *e, const struct xdt_captur
 			(unsigned long long)d->quic_initials,
 			(unsigned long long)d->quic_auth_failed,
 			xdt_pdns_count(xdt_engine_pdns(e)));
+		sep = "";
+		for (i = 1; i < XDT_APP__COUNT; i++) {
+			if (!d->malformed_by[i])
+				continue;
+			fprintf(out, "%s\"%s\":%llu", sep, xdt_app_proto_name((enum xdt_app_proto)i),
+				(unsigned long long)d->malformed_by[i]);
+			sep = ",";
+		}
+		fputs("}}", out);
 	}
 	if (cap && cap->backend)
 		fprintf(out, ",\"backend\":\"%s\"", cap->backend);

@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <xdptop/frag.h>
+
 #include "frag.h"
 #include "../util/hash.h"
 
@@ -19,10 +21,12 @@ struct frag_id {
 
 struct frag_entry {
 	struct frag_id key;
-	uint64_t seen_ns;	/* 0: empty */
+	uint64_t seen_ns;	/* when the entry was made; 0: empty */
+	struct xdt_frag_cover cover;	/* the datagram's bytes seen so far */
 	uint16_t sport;
 	uint16_t dport;
 	uint8_t proto;		/* transport protocol, past any extension headers */
+	uint8_t has_ports;	/* the first fragment was seen */
 };
 
 struct xdt_frag_cache {
@@ -86,10 +90,9 @@ static int live(const struct frag_entry *e, uint64_t now_ns)
 	return e->seen_ns && (now_ns < e->seen_ns || now_ns - e->seen_ns < XDT_FRAG_TIMEOUT_NS);
 }
 
-void xdt_frag_cache_remember(struct xdt_frag_cache *fc, const struct xdt_pkt *p,
-			     uint64_t now_ns)
+int xdt_frag_cache_track(struct xdt_frag_cache *fc, struct xdt_pkt *p, uint64_t now_ns)
 {
-	struct frag_entry *set, *victim;
+	struct frag_entry *set, *e = NULL, *victim;
 	struct frag_id k;
 	int i;
 
@@ -98,35 +101,33 @@ void xdt_frag_cache_remember(struct xdt_frag_cache *fc, const struct xdt_pkt *p,
 	victim = &set[0];
 	for (i = 0; i < WAYS; i++) {
 		if (live(&set[i], now_ns) && !memcmp(&set[i].key, &k, sizeof(k))) {
-			victim = &set[i];
+			e = &set[i];
 			break;
 		}
 		/* Otherwise replace an empty or expired way, else the oldest. */
 		if (!live(&set[i], now_ns) || set[i].seen_ns < victim->seen_ns)
 			victim = &set[i];
 	}
-	victim->key = k;
-	victim->seen_ns = now_ns ? now_ns : 1;
-	victim->sport = p->sport;
-	victim->dport = p->dport;
-	victim->proto = p->proto;
-}
-
-int xdt_frag_cache_resolve(struct xdt_frag_cache *fc, struct xdt_pkt *p, uint64_t now_ns)
-{
-	struct frag_entry *set;
-	struct frag_id k;
-	int i;
-
-	frag_id_of(p, &k);
-	set = set_of(fc, &k);
-	for (i = 0; i < WAYS; i++) {
-		if (live(&set[i], now_ns) && !memcmp(&set[i].key, &k, sizeof(k))) {
-			p->sport = set[i].sport;
-			p->dport = set[i].dport;
-			p->proto = set[i].proto;
-			return 0;
-		}
+	if (!e) {
+		e = victim;
+		memset(e, 0, sizeof(*e));
+		e->key = k;
+		e->seen_ns = now_ns ? now_ns : 1;
 	}
-	return -ENOENT;
+	if (xdt_frag_cover_add(&e->cover, p->frag_off, p->frag_len, p->frag_more) ==
+	    XDT_FRAG_OVERLAP)
+		return -EBADMSG;
+	if (p->frag == XDT_FRAG_FIRST) {
+		e->sport = p->sport;
+		e->dport = p->dport;
+		e->proto = p->proto;
+		e->has_ports = 1;
+		return 0;
+	}
+	if (!e->has_ports)
+		return -ENOENT;
+	p->sport = e->sport;
+	p->dport = e->dport;
+	p->proto = e->proto;
+	return 0;
 }

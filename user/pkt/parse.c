@@ -6,6 +6,8 @@
  */
 #include <string.h>
 
+#include <xdptop/frag.h>
+
 #include "parse.h"
 
 #define ETH_P_IPV4 0x0800
@@ -37,26 +39,9 @@ struct cur {
 };
 
 static const char *const malformed_names[XDT_MAL__COUNT] = {
-	[XDT_MAL_NONE] = "none",
-	[XDT_MAL_ZERO_LENGTH] = "zero_length",
-	[XDT_MAL_CAPLEN_EXCEEDS_LEN] = "caplen_exceeds_len",
-	[XDT_MAL_TRUNCATED_L2] = "truncated_l2",
-	[XDT_MAL_TRUNCATED_VLAN] = "truncated_vlan",
-	[XDT_MAL_VLAN_TOO_DEEP] = "vlan_too_deep",
-	[XDT_MAL_TRUNCATED_ARP] = "truncated_arp",
-	[XDT_MAL_BAD_IP_VERSION] = "bad_ip_version",
-	[XDT_MAL_TRUNCATED_IPV4] = "truncated_ipv4",
-	[XDT_MAL_BAD_IPV4_HEADER] = "bad_ipv4_header",
-	[XDT_MAL_BAD_IPV4_LENGTH] = "bad_ipv4_length",
-	[XDT_MAL_TRUNCATED_IPV6] = "truncated_ipv6",
-	[XDT_MAL_BAD_IPV6_LENGTH] = "bad_ipv6_length",
-	[XDT_MAL_IPV6_EXT_TRUNCATED] = "ipv6_ext_truncated",
-	[XDT_MAL_IPV6_EXT_TOO_MANY] = "ipv6_ext_too_many",
-	[XDT_MAL_TRUNCATED_TCP] = "truncated_tcp",
-	[XDT_MAL_BAD_TCP_HEADER] = "bad_tcp_header",
-	[XDT_MAL_TRUNCATED_UDP] = "truncated_udp",
-	[XDT_MAL_BAD_UDP_LENGTH] = "bad_udp_length",
-	[XDT_MAL_TRUNCATED_ICMP] = "truncated_icmp",
+#define XDT_MAL_NAME_(id, name) [XDT_MAL_##id] = name,
+	XDT_MALFORMED_REASONS(XDT_MAL_NAME_)
+#undef XDT_MAL_NAME_
 };
 
 const char *xdt_malformed_name(enum xdt_malformed reason)
@@ -177,10 +162,12 @@ static enum xdt_pkt_status parse_ipv4(const struct cur *c, size_t off, struct xd
 	frag = rd16(p + 6);
 	out->frag_id = rd16(p + 4);
 	out->frag_nh = p[9];
-	if (frag & 0x1fff)
-		out->frag = XDT_FRAG_LATER;
-	else if (frag & 0x2000)
-		out->frag = XDT_FRAG_FIRST;
+	if (frag & 0x3fff) {
+		out->frag_off = (uint16_t)((frag & 0x1fff) << 3);
+		out->frag_len = (uint32_t)(tot - hlen);
+		out->frag_more = !!(frag & 0x2000);
+		out->frag = frag & 0x1fff ? XDT_FRAG_LATER : XDT_FRAG_FIRST;
+	}
 
 	if (out->frag == XDT_FRAG_LATER) {
 		out->payload_off = (uint32_t)(off + hlen);
@@ -258,6 +245,9 @@ static enum xdt_pkt_status parse_ipv6(const struct cur *c, size_t off, struct xd
 
 			out->frag_id = rd32(f + 4);
 			out->frag_nh = f[0];
+			out->frag_off = offm & 0xfff8;
+			out->frag_len = (uint32_t)(end - pos - 8);
+			out->frag_more = offm & 1;
 			if (offm & 0xfff8)
 				out->frag = XDT_FRAG_LATER;
 			else if (offm & 1)
@@ -384,40 +374,57 @@ int xdt_pkt_link_supported(int link)
 	}
 }
 
+static enum xdt_pkt_status parse_link(const struct cur *c, int link, struct xdt_pkt *out)
+{
+	const uint8_t *buf = c->buf;
+	size_t caplen = c->cap;
+
+	switch (link) {
+	case XDT_LINK_ETHERNET:
+		if (caplen < 14)
+			return bad(out, XDT_MAL_TRUNCATED_L2);
+		return parse_ethertype(c, 14, rd16(buf + 12), out);
+	case XDT_LINK_SLL:
+		if (caplen < 16)
+			return bad(out, XDT_MAL_TRUNCATED_L2);
+		return parse_ethertype(c, 16, rd16(buf + 14), out);
+	case XDT_LINK_SLL2:
+		if (caplen < 20)
+			return bad(out, XDT_MAL_TRUNCATED_L2);
+		return parse_ethertype(c, 20, rd16(buf), out);
+	case XDT_LINK_RAW:
+		return parse_raw_ip(c, 0, out);
+	case XDT_LINK_IPV4:
+		return parse_ipv4(c, 0, out);
+	case XDT_LINK_IPV6:
+		return parse_ipv6(c, 0, out);
+	case XDT_LINK_NULL:
+	case XDT_LINK_LOOP:
+		return parse_loop(c, link, out);
+	default:
+		return XDT_PKT_UNSUPPORTED;
+	}
+}
+
 enum xdt_pkt_status xdt_pkt_parse(int link, const uint8_t *buf, size_t caplen, size_t wirelen,
 				  struct xdt_pkt *out)
 {
 	struct cur c = { .buf = buf, .cap = caplen, .wire = wirelen };
+	enum xdt_pkt_status st;
 
 	memset(out, 0, sizeof(*out));
 	if (caplen == 0 || wirelen == 0)
 		return bad(out, XDT_MAL_ZERO_LENGTH);
 	if (caplen > wirelen)
 		return bad(out, XDT_MAL_CAPLEN_EXCEEDS_LEN);
-
-	switch (link) {
-	case XDT_LINK_ETHERNET:
-		if (caplen < 14)
-			return bad(out, XDT_MAL_TRUNCATED_L2);
-		return parse_ethertype(&c, 14, rd16(buf + 12), out);
-	case XDT_LINK_SLL:
-		if (caplen < 16)
-			return bad(out, XDT_MAL_TRUNCATED_L2);
-		return parse_ethertype(&c, 16, rd16(buf + 14), out);
-	case XDT_LINK_SLL2:
-		if (caplen < 20)
-			return bad(out, XDT_MAL_TRUNCATED_L2);
-		return parse_ethertype(&c, 20, rd16(buf), out);
-	case XDT_LINK_RAW:
-		return parse_raw_ip(&c, 0, out);
-	case XDT_LINK_IPV4:
-		return parse_ipv4(&c, 0, out);
-	case XDT_LINK_IPV6:
-		return parse_ipv6(&c, 0, out);
-	case XDT_LINK_NULL:
-	case XDT_LINK_LOOP:
-		return parse_loop(&c, link, out);
-	default:
-		return XDT_PKT_UNSUPPORTED;
-	}
+	st = parse_link(&c, link, out);
+	/*
+	 * A fragment no reassembly can use, judged once the rest of it parsed, as the
+	 * BPF programs do (kfrag()): the same reason for the same frame.
+	 */
+	if (st == XDT_PKT_OK && out->frag != XDT_FRAG_NONE &&
+	    xdt_frag_bad_pkt(out->family == XDT_FAM_IPV6, out->ip_bytes, out->frag_off,
+			     out->frag_len, out->frag_more))
+		return bad(out, XDT_MAL_BAD_FRAGMENT);
+	return st;
 }

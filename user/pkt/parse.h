@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include <xdptop/flow.h>
+#include <xdptop/malformed.h>
 
 /* Link types, numbered as libpcap's DLT_* values on Linux. */
 enum xdt_link {
@@ -23,31 +24,6 @@ enum xdt_link {
 	XDT_LINK_IPV4 = 228,
 	XDT_LINK_IPV6 = 229,
 	XDT_LINK_SLL2 = 276,	/* Linux cooked v2 */
-};
-
-/* Why a frame was rejected. Names in xdt_malformed_name(), documented in xdptop(8). */
-enum xdt_malformed {
-	XDT_MAL_NONE,
-	XDT_MAL_ZERO_LENGTH,
-	XDT_MAL_CAPLEN_EXCEEDS_LEN,
-	XDT_MAL_TRUNCATED_L2,
-	XDT_MAL_TRUNCATED_VLAN,
-	XDT_MAL_VLAN_TOO_DEEP,
-	XDT_MAL_TRUNCATED_ARP,
-	XDT_MAL_BAD_IP_VERSION,
-	XDT_MAL_TRUNCATED_IPV4,
-	XDT_MAL_BAD_IPV4_HEADER,
-	XDT_MAL_BAD_IPV4_LENGTH,
-	XDT_MAL_TRUNCATED_IPV6,
-	XDT_MAL_BAD_IPV6_LENGTH,
-	XDT_MAL_IPV6_EXT_TRUNCATED,
-	XDT_MAL_IPV6_EXT_TOO_MANY,
-	XDT_MAL_TRUNCATED_TCP,
-	XDT_MAL_BAD_TCP_HEADER,
-	XDT_MAL_TRUNCATED_UDP,
-	XDT_MAL_BAD_UDP_LENGTH,
-	XDT_MAL_TRUNCATED_ICMP,
-	XDT_MAL__COUNT,
 };
 
 enum xdt_pkt_status {
@@ -86,6 +62,9 @@ struct xdt_pkt {
 	uint16_t vlan;		/* outer VLAN id, 0 when untagged */
 	uint16_t sport;		/* host order; ICMP echo: identifier in both */
 	uint16_t dport;
+	uint16_t frag_off;	/* fragments: offset of this fragment's data, bytes */
+	uint8_t frag_more;	/* fragments: the More Fragments flag */
+	uint32_t frag_len;	/* fragments: its data bytes */
 	uint32_t frag_id;	/* IPv4 id or IPv6 fragment identification */
 	uint32_t ip_bytes;	/* IP-layer length: IPv4 total length, IPv6 40 + payload */
 	uint32_t l3_off;	/* offset of the IP/ARP header in the frame */
@@ -108,7 +87,10 @@ enum xdt_pkt_status xdt_pkt_parse(int link, const uint8_t *buf, size_t caplen, s
 /* True if @link is a link type xdt_pkt_parse() understands. */
 int xdt_pkt_link_supported(int link);
 
-/* Stable snake_case name of a malformed reason, as used in JSON stats. */
+/*
+ * Stable snake_case name of a malformed reason (enum xdt_malformed, in
+ * xdptop/malformed.h: shared with the BPF parser), as used in JSON stats.
+ */
 const char *xdt_malformed_name(enum xdt_malformed reason);
 
 #endif

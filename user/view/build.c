@@ -268,6 +268,32 @@ static void ifstats(struct xdt_iface_view *iv, const struct ifaddrs *all)
 	}
 }
 
+/* The three commonest malformed reasons with their counts, most first. */
+static void malformed_top(const struct xdt_engine_stats *es, char *dst, size_t cap)
+{
+	int order[XDT_MAL__COUNT], n = 0, i, j, t;
+	size_t len = 0;
+
+	dst[0] = '\0';
+	for (i = 1; i < XDT_MAL__COUNT; i++)
+		if (es->malformed_by[i])
+			order[n++] = i;
+	/* Insertion sort by count, most first; equal counts keep the reason order. */
+	for (i = 1; i < n; i++) {
+		for (j = i; j > 0; j--) {
+			if (es->malformed_by[order[j]] <= es->malformed_by[order[j - 1]])
+				break;
+			t = order[j];
+			order[j] = order[j - 1];
+			order[j - 1] = t;
+		}
+	}
+	for (i = 0; i < n && i < 3 && len < cap; i++)
+		len += (size_t)snprintf(dst + len, cap - len, "%s%s %llu", i ? ", " : "",
+					xdt_malformed_name((enum xdt_malformed)order[i]),
+					(unsigned long long)es->malformed_by[order[i]]);
+}
+
 static char *flow_json(struct xdt_engine *e, const struct xdt_flow *f, uint64_t now_ns)
 {
 	struct xdt_json_ctx ctx = { xdt_engine_pdns(e), xdt_engine_procs(e), xdt_engine_geoip(e),
@@ -338,6 +364,7 @@ struct xdt_snapshot *xdt_view_build(struct xdt_view *v, struct xdt_engine *e,
 	memcpy(s->hist_out, v->hist_out, sizeof(s->hist_out));
 	s->packets = es->packets;
 	s->malformed = es->malformed;
+	malformed_top(es, s->malformed_top, sizeof(s->malformed_top));
 	s->capture_dropped = info->capture_dropped;
 	s->prefix_lost = info->prefix_lost;
 	s->map_full = info->map_full;

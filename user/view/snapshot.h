@@ -75,6 +75,7 @@ struct xdt_snapshot {
 	float hist_in[XDT_HISTORY], hist_out[XDT_HISTORY];
 	/* Counters for the Interfaces tab. */
 	uint64_t packets, malformed, capture_dropped, prefix_lost, map_full;
+	char malformed_top[96];		/* "bad_ipv4_length 3, fragment_overlap 1"; "" if none */
 	size_t n_ifaces;
 	struct xdt_iface_view ifaces[16];
 	size_t n_sandbox;
