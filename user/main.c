@@ -603,12 +603,19 @@ struct pcap_live {
 	struct xdt_engine *e;
 };
 
-static int pcap_read(void *ctx, int max_wait_ms)
+/*
+ * Wait up to @max_wait_ms, then read at most PCAP_BATCH frames per interface.
+ * Frames read, or -errno. Bounded because "all that are ready" has no end while
+ * the kernel fills the ring faster than we read it (a flood): the loop must get
+ * back to its clock to print.
+ */
+#define PCAP_BATCH 8192
+static int pcap_read_some(struct pcap_live *p, int max_wait_ms)
 {
-	struct pcap_live *p = ctx;
 	struct pollfd pfd[XDT_MAX_IFACES];
 	char err[512];
 	unsigned int i;
+	int n, total = 0;
 
 	for (i = 0; i < p->n; i++)
 		pfd[i] = (struct pollfd){ .fd = xdt_pcap_fd(p->c[i]), .events = POLLIN };
@@ -617,12 +624,21 @@ static int pcap_read(void *ctx, int max_wait_ms)
 		return -errno;
 	}
 	for (i = 0; i < p->n; i++) {
-		if (xdt_pcap_dispatch(p->c[i], p->e, -1, err, sizeof(err)) < 0) {
+		n = xdt_pcap_dispatch(p->c[i], p->e, PCAP_BATCH, err, sizeof(err));
+		if (n < 0) {
 			xdt_err("capture on %s failed: %s", p->ifname[i], err);
 			return -EIO;
 		}
+		total += n;
 	}
-	return 0;
+	return total;
+}
+
+static int pcap_read(void *ctx, int max_wait_ms)
+{
+	int n = pcap_read_some(ctx, max_wait_ms);
+
+	return n < 0 ? n : 0;
 }
 
 static void pcap_refresh(void *ctx, struct xdt_capture_stats *cs)
@@ -646,16 +662,22 @@ static void pcap_refresh(void *ctx, struct xdt_capture_stats *cs)
 /*
  * The kernel hands a ring block to us only when it is full or its timeout expires,
  * so packets that arrived just before we were told to stop may still sit in an open
- * block. Wait out one block timeout (and a margin) and read them.
+ * block. Wait out one block timeout (and a margin) and read them; then what the
+ * ring still holds, as long as each batch comes back full (a backlog left by a
+ * flood that has ended), for at most a second more (one that goes on).
  */
 static void pcap_drain(void *ctx)
 {
 	uint64_t deadline = clock_ns(CLOCK_MONOTONIC) + 2ULL * LIVE_TIMEOUT_MS * 1000000ULL;
 	uint64_t now;
+	int n = 0;
 
 	while ((now = clock_ns(CLOCK_MONOTONIC)) < deadline)
-		if (pcap_read(ctx, (int)((deadline - now) / 1000000) + 1) < 0)
+		if ((n = pcap_read_some(ctx, (int)((deadline - now) / 1000000) + 1)) < 0)
 			return;
+	deadline += 1000000000ULL;
+	while (n >= PCAP_BATCH && clock_ns(CLOCK_MONOTONIC) < deadline)
+		n = pcap_read_some(ctx, 0);
 }
 
 static void close_pcap(struct pcap_live *p)
