@@ -19,6 +19,8 @@
 #include "../util/log.h"
 
 #define BATCH 4096
+/* Prefix records per read call: milliseconds of work, then back to the loop and its clock. */
+#define RECORD_BUDGET 1024
 
 struct xdt_kflow_reader {
 	struct xdt_kflow_fds fds;
@@ -31,6 +33,8 @@ struct xdt_kflow_reader {
 	struct xdt_kflow *vals;
 	xdt_kflow_tap_fn tap;
 	void *tap_ctx;
+	int budget;		/* records this read call may still take */
+	int budget_spent;	/* ... and it stopped because they ran out */
 };
 
 static uint64_t clock_ns(clockid_t id)
@@ -50,9 +54,8 @@ static uint64_t mono_to_real(void)
 static void to_sync(const struct xdt_flow_key *k, const struct xdt_kflow *v, uint64_t off,
 		    uint32_t gen, struct xdt_flow_sync *s);
 
-static int on_record(void *ctx, void *data, size_t len)
+static void take_record(struct xdt_kflow_reader *r, const void *data, size_t len)
 {
-	struct xdt_kflow_reader *r = ctx;
 	const struct xdt_prefix_rec *rec = data;
 	struct xdt_dpi_payload pl;
 	struct xdt_flow *f;
@@ -64,7 +67,7 @@ static int on_record(void *ctx, void *data, size_t len)
 	     rec->hdr.len != sizeof(*rec) + XDT_PREFIX_HANDSHAKE) ||
 	    rec->caplen > rec->hdr.len - sizeof(*rec) || rec->caplen > rec->payload_len) {
 		r->stats.prefix_bad++;
-		return 0;
+		return;
 	}
 	pl = (struct xdt_dpi_payload){
 		.data = rec->data,
@@ -77,7 +80,21 @@ static int on_record(void *ctx, void *data, size_t len)
 	f = xdt_kflow_note_prefix(r, &rec->key, &pl);
 	if (r->tap)
 		r->tap(r->tap_ctx, &rec->key, &pl, rec->ts_ns + mono_to_real(), f);
-	return 0;
+}
+
+/*
+ * libbpf reads on while the ring has records, and a flood refills it as fast: a
+ * negative return (after the record is taken) is the only way to stop it.
+ */
+static int on_record(void *ctx, void *data, size_t len)
+{
+	struct xdt_kflow_reader *r = ctx;
+
+	take_record(r, data, len);
+	if (--r->budget > 0)
+		return 0;
+	r->budget_spent = 1;
+	return -EAGAIN;
 }
 
 void xdt_kflow_set_tap(struct xdt_kflow_reader *r, xdt_kflow_tap_fn fn, void *ctx)
@@ -158,16 +175,28 @@ void xdt_kflow_reader_free(struct xdt_kflow_reader *r)
 
 int xdt_kflow_poll_prefixes(struct xdt_kflow_reader *r)
 {
-	int n = ring_buffer__consume(r->rb);
+	int n;
 
-	return n < 0 ? n : 0;
+	r->budget = RECORD_BUDGET;
+	r->budget_spent = 0;
+	n = ring_buffer__consume(r->rb);
+	return n < 0 && !r->budget_spent ? n : 0;
 }
 
 int xdt_kflow_wait_prefixes(struct xdt_kflow_reader *r, int max_wait_ms)
 {
-	int n = ring_buffer__poll(r->rb, max_wait_ms);
+	int n;
 
-	return n < 0 && n != -EINTR ? n : 0;
+	/*
+	 * The last call left records behind: the kernel wakes a reader only once it
+	 * has caught up, so waiting for a wake-up now would sleep the whole timeout.
+	 */
+	if (r->budget_spent)
+		return xdt_kflow_poll_prefixes(r);
+	r->budget = RECORD_BUDGET;
+	r->budget_spent = 0;
+	n = ring_buffer__poll(r->rb, max_wait_ms);
+	return n < 0 && n != -EINTR && !r->budget_spent ? n : 0;
 }
 
 /* State from the flags each side sent, named from the initiator's side. */

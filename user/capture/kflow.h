@@ -41,10 +41,14 @@ struct xdt_kflow_reader *xdt_kflow_reader_new(const struct xdt_kflow_fds *fds,
 					      struct xdt_engine *e);
 void xdt_kflow_reader_free(struct xdt_kflow_reader *r);
 
-/* Consume the prefix records waiting in the ring buffer. 0 or -errno. */
+/*
+ * Consume the prefix records waiting in the ring buffer, at most a bounded number
+ * per call: under a flood the kernel refills the ring as fast as it is read, and
+ * the caller must get back to its clock. 0 or -errno.
+ */
 int xdt_kflow_poll_prefixes(struct xdt_kflow_reader *r);
 
-/* Sleep until prefix records arrive (at most @max_wait_ms), then consume them. */
+/* Sleep until prefix records arrive (at most @max_wait_ms), then consume them (bounded). */
 int xdt_kflow_wait_prefixes(struct xdt_kflow_reader *r, int max_wait_ms);
 
 /*
