@@ -845,6 +845,23 @@ static void kern_refresh(void *ctx, struct xdt_capture_stats *cs)
 	cs->map_full = ks->map_full;
 	cs->redirected = ks->redirected;
 	cs->done_marked = ks->done_marked;
+	cs->kernel_flows = ks->kernel_flows;
+	cs->kernel_flows_created = ks->flows_created;
+	cs->kernel_flows_evicted = ks->flows_evicted;
+	/* Mirror mode: prefixes travel in redirected frames, lost when a socket is full. */
+	if (k->xsk) {
+		struct xdt_xsk_stats xs;
+
+		err = xdt_xsk_stats(k->xsk, &xs);
+		if (err < 0) {
+			xdt_warn("reading the AF_XDP socket statistics failed: %s", strerror(-err));
+		} else {
+			cs->xsk = 1;
+			cs->xsk_rx_ring_full = xs.rx_ring_full;
+			cs->xsk_rx_dropped = xs.rx_dropped;
+			cs->prefix_lost += xs.rx_ring_full + xs.rx_dropped;
+		}
+	}
 }
 
 static void kern_drain(void *ctx)

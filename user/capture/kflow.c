@@ -329,6 +329,7 @@ static void sync_one(struct xdt_kflow_reader *r, const struct xdt_flow_key *k,
 	 */
 	if (now_real > f->last_ns && now_real - f->last_ns >= xdt_flow_timeout_ns(f) &&
 	    bpf_map_lookup_and_delete_elem(r->fds.flows, k, v) == 0) {
+		r->stats.flows_removed++;
 		to_sync(k, v, off, r->gen, &s);
 		f = xdt_flow_table_sync(t, &s);
 		/*
@@ -365,11 +366,19 @@ static void read_stats(struct xdt_kflow_reader *r)
 	r->stats.prefix_lost = sum[XDT_KSTAT_RB_FULL];
 	r->stats.map_full = sum[XDT_KSTAT_MAP_FULL];
 	r->stats.redirected = sum[XDT_KSTAT_REDIRECTED];
+	r->stats.flows_created = sum[XDT_KSTAT_FLOWS_NEW];
+	/* Created after the map was read are not evicted: clamp, never wrap. */
+	r->stats.flows_evicted = r->stats.flows_created >
+					 r->stats.kernel_flows + r->stats.flows_removed
+				 ? r->stats.flows_created - r->stats.kernel_flows -
+					   r->stats.flows_removed
+				 : 0;
 }
 
 int xdt_kflow_sync(struct xdt_kflow_reader *r)
 {
 	uint64_t off = mono_to_real(), now_real = clock_ns(CLOCK_REALTIME);
+	uint64_t read = 0, removed = r->stats.flows_removed;
 	__u32 in, out;	/* hash map batches resume at a bucket index */
 	int first = 1, err;
 	__u32 n, i;
@@ -385,6 +394,7 @@ int xdt_kflow_sync(struct xdt_kflow_reader *r)
 			return err;	/* a partial read would end live flows as evicted */
 		for (i = 0; i < n; i++)
 			sync_one(r, &r->keys[i], &r->vals[i], off, now_real);
+		read += n;
 		if (err == -ENOENT)	/* that was the last batch */
 			break;
 		in = out;
@@ -392,14 +402,17 @@ int xdt_kflow_sync(struct xdt_kflow_reader *r)
 	}
 	xdt_flow_table_end_unsynced(xdt_engine_flows(r->e), r->gen);
 	xdt_engine_tick(r->e, now_real);
+	/* What was read, less what this sync took out as idle. */
+	removed = r->stats.flows_removed - removed;
+	r->stats.kernel_flows = read > removed ? read - removed : 0;
 	read_stats(r);
 	return 0;
 }
 
 void xdt_kflow_forget(struct xdt_kflow_reader *r, const struct xdt_flow_key *k, int idle)
 {
-	if (idle)
-		bpf_map_delete_elem(r->fds.flows, k);
+	if (idle && bpf_map_delete_elem(r->fds.flows, k) == 0)
+		r->stats.flows_removed++;
 	/* A new connection with the same key must get its prefixes. */
 	bpf_map_delete_elem(r->fds.done, k);
 }

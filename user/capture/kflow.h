@@ -34,6 +34,15 @@ struct xdt_kflow_stats {
 	uint64_t redirected;	/* kernel, mirror mode: frames sent to AF_XDP */
 	uint64_t done_marked;	/* flows DPI finished early: no more prefixes asked */
 	uint64_t attributed;	/* flows joined with a process by the kernel hooks */
+	uint64_t kernel_flows;	/* entries in the kernel flow map at the last read */
+	uint64_t flows_created;	/* kernel: flow map entries created */
+	uint64_t flows_removed;	/* entries xdptop deleted (idle flows) */
+	/*
+	 * Entries the kernel's LRU map dropped to make room: created - in the map -
+	 * removed. Exact once traffic stops; under a flood it may run ahead by the
+	 * flows created while the map was being read.
+	 */
+	uint64_t flows_evicted;
 };
 
 /* NULL + errno. @e receives the flows; the reader does not own it. */

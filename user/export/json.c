@@ -638,6 +638,17 @@ void xdt_json_stats_obj(FILE *out, struct xdt_engine *e, const struct xdt_captur
 			(unsigned long long)cap->prefixes, (unsigned long long)cap->prefix_bad,
 			(unsigned long long)cap->prefix_lost, (unsigned long long)cap->map_full,
 			(unsigned long long)cap->redirected, (unsigned long long)cap->done_marked);
+	if (cap && cap->kernel)
+		fprintf(out,
+			",\"kernel_flows\":%llu,\"kernel_flows_created\":%llu,"
+			"\"kernel_flows_evicted\":%llu",
+			(unsigned long long)cap->kernel_flows,
+			(unsigned long long)cap->kernel_flows_created,
+			(unsigned long long)cap->kernel_flows_evicted);
+	if (cap && cap->xsk)
+		fprintf(out, ",\"xsk_rx_ring_full\":%llu,\"xsk_rx_dropped\":%llu",
+			(unsigned long long)cap->xsk_rx_ring_full,
+			(unsigned long long)cap->xsk_rx_dropped);
 	if (xdt_engine_rdns(e)) {
 		struct xdt_rdns_stats r;
 
