@@ -261,9 +261,20 @@ fuzz: $(FUZZ_TARGETS)
 check-fuzz: $(FUZZ_TARGETS)
 	FUZZ_SECONDS=5 bash tests/fuzz/run.sh $(B)
 
-$(B)/bench/xdp_bench: bench/xdp_bench.c $(BPF_SKELS) $(HDRS) $(B)/config.mk
+# The flood generator's XDP program (bench/xdp_gen.bpf.c): xdp_bench's, not xdptop's.
+$(B)/bench/%.bpf.o: bench/%.bpf.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS_ALL) -I$(B)/kern $(CFLAGS) $(WARN) -Wno-cast-qual -o $@ $< $(BPF_LIBS)
+	$(CLANG) $(BPF_CFLAGS) -c -o $@ $<
+
+$(B)/bench/%.skel.h: $(B)/bench/%.bpf.o
+	$(BPFTOOL) gen skeleton $< > $@.tmp && mv $@.tmp $@
+.SECONDARY: $(B)/bench/xdp_gen.bpf.o
+
+$(B)/bench/xdp_bench: bench/xdp_bench.c $(BPF_SKELS) $(B)/bench/xdp_gen.skel.h $(HDRS) \
+		$(B)/config.mk
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS_ALL) -I$(B)/kern -I$(B)/bench $(CFLAGS) $(WARN) -Wno-cast-qual -o $@ $< \
+		$(BPF_LIBS)
 
 bench: deps
 	@$(MAKE) --no-print-directory $(B)/xdptop $(B)/bench/engine_bench $(B)/bench/xdp_bench
