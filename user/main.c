@@ -114,7 +114,13 @@ static void on_signal(int sig)
 
 static void install_signals(void)
 {
-	struct sigaction sa = { .sa_handler = on_signal };
+	/*
+	 * SA_RESTART: a signal that comes while stdout is blocked on a slow reader must
+	 * not fail the write. stdio drops what an interrupted write did not take, so
+	 * the JSON would lose lines and xdptop exit 1. The waits of the loops (poll,
+	 * epoll_wait, nanosleep) are never restarted, so a stop is still seen at once.
+	 */
+	struct sigaction sa = { .sa_handler = on_signal, .sa_flags = SA_RESTART };
 
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
