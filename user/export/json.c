@@ -615,14 +615,14 @@ void xdt_json_stats_obj(FILE *out, struct xdt_engine *e, const struct xdt_captur
 			",\"dpi\":{\"enabled\":%s,\"payloads\":%llu,\"bytes\":%llu,"
 			"\"identified\":%llu,\"malformed\":%llu,\"stream_overflow\":%llu,"
 			"\"no_memory\":%llu,\"quic_initials\":%llu,\"quic_auth_failed\":%llu,"
-			"\"dns_names\":%zu}",
+			"\"dns_names\":%zu,\"state_bytes\":%zu}",
 			xdt_engine_dpi_opts(e)->enabled ? "true" : "false",
 			(unsigned long long)d->payloads, (unsigned long long)d->bytes,
 			(unsigned long long)d->identified, (unsigned long long)d->malformed,
 			(unsigned long long)d->stream_overflow, (unsigned long long)d->no_memory,
 			(unsigned long long)d->quic_initials,
 			(unsigned long long)d->quic_auth_failed,
-			xdt_pdns_count(xdt_engine_pdns(e)));
+			xdt_pdns_count(xdt_engine_pdns(e)), xdt_dpi_state_bytes());
 	}
 	if (cap && cap->backend)
 		fprintf(out, ",\"backend\":\"%s\"", cap->backend);
