@@ -62,7 +62,7 @@ FUZZ_SECONDS ?= 60
 # Variant "" is the normal build in build/; "asan/" is ASan+UBSan in build/asan/.
 obj = $(patsubst %.c,$(B)/$(1)obj/%.o,$(2))
 
-.PHONY: all deps configure test check check-unit check-replay check-e2e check-live check-hostile check-bpf check-kern check-dpi check-proc check-enrich check-sandbox check-export check-iface check-ui check-fuzz fuzz run bench \
+.PHONY: all deps configure test check check-unit check-replay check-e2e check-live check-hostile check-bpf check-kern check-dpi check-proc check-enrich check-sandbox check-export check-iface check-ui check-flood check-fuzz fuzz run bench \
 	install uninstall clean asan format
 .DEFAULT_GOAL := all
 
@@ -205,6 +205,10 @@ check-iface: $(B)/xdptop
 check-ui: $(B)/xdptop
 	XDPTOP=$(B)/xdptop bash tests/ui/run.sh
 
+# Floods of new flows (bench/xdp_bench flood), prefix ring and AF_XDP ring exhaustion.
+check-flood: $(B)/xdptop $(B)/bench/xdp_bench
+	XDPTOP=$(B)/xdptop XDP_BENCH=$(B)/bench/xdp_bench bash tests/flood/run.sh
+
 $(B)/bench/engine_bench: bench/engine_bench.c $(B)/libxdt-core.a $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS_ALL) $(PCAP_CFLAGS) $(CFLAGS) $(WARN) -o $@ $< $(B)/libxdt-core.a \
@@ -219,7 +223,7 @@ test: deps
 	@$(MAKE) --no-print-directory WERROR=1 check
 
 check: $(B)/xdptop $(B)/xdptop-selftest $(B)/asan/xdptop $(B)/tests/unit $(B)/asan/tests/unit $(B)/tests/bpf \
-		$(FUZZ_TARGETS)
+		$(B)/bench/xdp_bench $(FUZZ_TARGETS)
 	@sh tests/run-all.sh $(B)
 
 check-unit: $(B)/tests/unit $(B)/asan/tests/unit
@@ -275,9 +279,20 @@ fuzz: $(FUZZ_TARGETS)
 check-fuzz: $(FUZZ_TARGETS)
 	FUZZ_SECONDS=5 bash tests/fuzz/run.sh $(B)
 
-$(B)/bench/xdp_bench: bench/xdp_bench.c $(BPF_SKELS) $(HDRS) $(B)/config.mk
+# The flood generator's XDP program (bench/xdp_gen.bpf.c): xdp_bench's, not xdptop's.
+$(B)/bench/%.bpf.o: bench/%.bpf.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS_ALL) -I$(B)/kern $(CFLAGS) $(WARN) -Wno-cast-qual -o $@ $< $(BPF_LIBS)
+	$(CLANG) $(BPF_CFLAGS) -c -o $@ $<
+
+$(B)/bench/%.skel.h: $(B)/bench/%.bpf.o
+	$(BPFTOOL) gen skeleton $< > $@.tmp && mv $@.tmp $@
+.SECONDARY: $(B)/bench/xdp_gen.bpf.o
+
+$(B)/bench/xdp_bench: bench/xdp_bench.c $(BPF_SKELS) $(B)/bench/xdp_gen.skel.h $(HDRS) \
+		$(B)/config.mk
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS_ALL) -I$(B)/kern -I$(B)/bench $(CFLAGS) $(WARN) -Wno-cast-qual -o $@ $< \
+		$(BPF_LIBS)
 
 bench: deps
 	@$(MAKE) --no-print-directory $(B)/xdptop $(B)/bench/engine_bench $(B)/bench/xdp_bench

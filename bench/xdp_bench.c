@@ -14,6 +14,14 @@
  *       BPF_F_TEST_XDP_LIVE_FRAMES (batch 64), ports varied over FLOWS (up to
  *       1,080,000); SHARE percent of them to the first ELEPHANTS flows.
  *       Addresses must be in 10.213.0.0/16.
+ *   xdp_bench flood IFNAME DST_MAC DST_IP syn|udp|quic COUNT RATE [FLOWS [SEED [SECONDS]]]
+ *       Send COUNT frames out of veth IFNAME at RATE frames per second (0: as fast
+ *       as it goes), or as many as go in SECONDS, each with its own 5-tuple (FLOWS 0, the default: COUNT distinct
+ *       tuples) or frame n with tuple n % FLOWS (each flow COUNT / FLOWS frames):
+ *       TCP SYNs to port 80 (60 B frames, no payload), UDP with an 18 B payload
+ *       of 'x', or UDP whose 18 B start a QUIC v1 Initial (a long header cut
+ *       short), to varied ports, from varied addresses and ports of 10.213.0.0/16 (the
+ *       program bench/xdp_gen.bpf.c says which). Prints what it achieved.
  *   xdp_bench rusage OUTFILE CMD [ARG...]
  *       Run CMD as a child, forward SIGINT/SIGTERM/SIGHUP to it, and write its pid,
  *       then its user and system CPU seconds and peak RSS (wait4), to OUTFILE.
@@ -40,6 +48,7 @@
 
 #include <xdptop/kern.h>
 #include "xdp_flow.skel.h"
+#include "xdp_gen.skel.h"
 
 #define BENCH_NET 0x0ad50000u	/* 10.213.0.0/16: the only addresses we send */
 #define BENCH_MASK 0xffff0000u
@@ -511,6 +520,157 @@ out:
 	return rc;
 }
 
+/* --- flood --------------------------------------------------------------------- */
+
+#define FLOOD_SLICES 100	/* test runs per second when paced: 10 ms of frames each */
+#define FLOOD_MAX_LAG_NS 50000000ULL	/* further behind than this: no catching up in a burst */
+
+enum flood_mode { FLOOD_SYN, FLOOD_UDP, FLOOD_QUIC };
+
+static const char *const flood_modes[] = { "syn", "udp", "quic" };
+
+/*
+ * The template xdt_gen rewrites: a 60 B frame, a TCP SYN to port 80, or UDP with
+ * 18 B of payload: 'x', or the start of a QUIC v1 Initial (first byte 0xc3,
+ * version 1, an 8-byte DCID, no SCID, no token, Length 16) that the frame cuts
+ * short: enough for xdptop to take the flow for QUIC and keep its Initial state.
+ */
+static size_t flood_frame(uint8_t f[60], enum flood_mode mode, const uint8_t dmac[6],
+			  const uint8_t smac[6], uint32_t daddr)
+{
+	static const uint8_t quic[18] = { 0xc3, 0, 0, 0, 1, 8, 0x51, 0x55, 0x49, 0x43,
+					  0x46, 0x4c, 0x4f, 0x44, 0, 0, 0x40, 0x10 };
+	uint8_t *tcp = f + 14 + 20;
+
+	memset(f, 0, 60);
+	if (mode != FLOOD_SYN) {
+		build_frame(f, 60, IPPROTO_UDP, dmac, smac, htonl(BENCH_NET), daddr, 1024, 20000);
+		if (mode == FLOOD_QUIC)
+			memcpy(f + 14 + 20 + 8, quic, sizeof(quic));
+		return 60;
+	}
+	/* IPv4 total length 40: the 6 bytes to the Ethernet minimum are padding. */
+	build_frame(f, 54, IPPROTO_TCP, dmac, smac, htonl(BENCH_NET), daddr, 1024, 80);
+	memset(tcp + 4, 0, 8);	/* seq (the program writes it), ack */
+	tcp[13] = 0x02;		/* SYN */
+	return 60;
+}
+
+static int cmd_flood(int argc, char **argv)
+{
+	uint8_t dmac[6], smac[6], f[60];
+	unsigned long long count, rate, flows = 0, seed = 1, sent = 0, chunk, secs = 0;
+	uint64_t t0, t1, anchor, lag, max_lag = 0;
+	struct xdp_gen_bpf *skel;
+	int ifindex, mode, rc = 1;
+	uint32_t da;
+	char *end;
+
+	if (argc < 6 || argc > 9) {
+		fprintf(stderr, "usage: xdp_bench flood IFNAME DST_MAC DST_IP syn|udp|quic COUNT RATE "
+			"[FLOWS [SEED [SECONDS]]]\n");
+		return 2;
+	}
+	for (mode = FLOOD_SYN; mode <= FLOOD_QUIC && strcmp(argv[3], flood_modes[mode]); mode++)
+		;
+	errno = 0;
+	count = strtoull(argv[4], &end, 10);
+	if (errno || *end || !count || mode > FLOOD_QUIC)
+		goto usage;
+	rate = strtoull(argv[5], &end, 10);
+	if (errno || *end || rate > 100000000ULL)
+		goto usage;
+	if (argc > 6) {
+		flows = strtoull(argv[6], &end, 10);
+		if (errno || *end || flows > UINT32_MAX || (flows && flows > count))
+			goto usage;
+	}
+	if (argc > 7) {
+		seed = strtoull(argv[7], &end, 10);
+		if (errno || *end || seed > UINT32_MAX)
+			goto usage;
+	}
+	if (argc > 8) {
+		secs = strtoull(argv[8], &end, 10);
+		if (errno || *end || secs > 86400)
+			goto usage;
+	}
+	if (parse_mac(argv[1], dmac)) {
+		fprintf(stderr, "xdp_bench: bad MAC %s\n", argv[1]);
+		return 2;
+	}
+	if (parse_bench_ip(argv[2], &da))
+		return 2;
+	ifindex = (int)if_nametoindex(argv[0]);
+	if (!ifindex || if_mac(argv[0], smac)) {
+		fprintf(stderr, "xdp_bench: no interface %s\n", argv[0]);
+		return 1;
+	}
+	flood_frame(f, (enum flood_mode)mode, dmac, smac, da);
+	skel = xdp_gen_bpf__open();
+	if (!skel) {
+		fprintf(stderr, "xdp_bench: opening xdp_gen failed: %s\n", strerror(errno));
+		return 1;
+	}
+	skel->rodata->cfg_flows = (__u32)flows;
+	skel->rodata->cfg_seed = (__u32)seed;
+	if (xdp_gen_bpf__load(skel)) {
+		fprintf(stderr, "xdp_bench: loading xdp_gen failed: %s\n", strerror(errno));
+		goto out;
+	}
+	catch_signals();
+	/* Paced: a slice of frames, then sleep until they are due. */
+	chunk = rate ? (rate + FLOOD_SLICES - 1) / FLOOD_SLICES : 1ULL << 16;
+	t0 = anchor = now_ns();
+	while (sent < count && !got_signal &&
+	       (!secs || now_ns() - t0 < secs * 1000000000ULL)) {
+		unsigned long long n = count - sent < chunk ? count - sent : chunk;
+		struct xdp_md ctx = { .data_end = sizeof(f), .ingress_ifindex = (__u32)ifindex };
+		LIBBPF_OPTS(bpf_test_run_opts, t, .data_in = f, .data_size_in = sizeof(f),
+			    .ctx_in = &ctx, .ctx_size_in = sizeof(ctx), .repeat = (int)n,
+			    .flags = BPF_F_TEST_XDP_LIVE_FRAMES, .batch_size = 64);
+		uint64_t due, now;
+
+		if (bpf_prog_test_run_opts(bpf_program__fd(skel->progs.xdt_gen), &t)) {
+			fprintf(stderr, "xdp_bench: live-frames test run on %s failed: %s\n",
+				argv[0], strerror(errno));
+			goto out;
+		}
+		sent += n;
+		if (!rate)
+			continue;
+		due = anchor + (uint64_t)((double)(sent) * 1e9 / (double)rate);
+		now = now_ns();
+		if (now < due) {
+			struct timespec ts = { (time_t)(due / 1000000000ULL),
+					       (long)(due % 1000000000ULL) };
+
+			clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
+			continue;
+		}
+		lag = now - due;
+		if (lag > max_lag)
+			max_lag = lag;
+		if (lag > FLOOD_MAX_LAG_NS)	/* slower than asked: keep the rate, not the count */
+			anchor += lag;
+	}
+	t1 = now_ns();
+	printf("flood: mode=%s sent=%llu frames_run=%llu elapsed_ns=%llu rate_pps=%.0f "
+	       "target_pps=%llu flows=%llu seed=%llu max_lag_ms=%.1f%s\n", flood_modes[mode],
+	       sent, (unsigned long long)skel->bss->gen_frames, (unsigned long long)(t1 - t0),
+	       (double)sent * 1e9 / (double)(t1 - t0), rate, flows, seed, (double)max_lag / 1e6,
+	       got_signal ? " interrupted" : "");
+	rc = got_signal ? 1 : 0;
+out:
+	xdp_gen_bpf__destroy(skel);
+	return rc;
+usage:
+	fprintf(stderr, "xdp_bench: flood: COUNT >= 1, RATE 0..100000000 frames/s (0: as fast as "
+		"it goes), FLOWS 0..COUNT (0: every frame its own tuple), SEED 0..2^32-1, "
+		"SECONDS 0..86400 (0: no limit); mode syn, udp or quic\n");
+	return 2;
+}
+
 /* --- rusage -------------------------------------------------------------------- */
 
 static volatile pid_t child_pid;
@@ -583,12 +743,16 @@ int main(int argc, char **argv)
 		return cmd_pass(argc - 2, argv + 2);
 	if (argc >= 2 && !strcmp(argv[1], "gen"))
 		return cmd_gen(argc - 2, argv + 2);
+	if (argc >= 2 && !strcmp(argv[1], "flood"))
+		return cmd_flood(argc - 2, argv + 2);
 	if (argc >= 2 && !strcmp(argv[1], "rusage"))
 		return cmd_rusage(argc - 2, argv + 2);
 	fprintf(stderr, "usage: xdp_bench testrun [REPEAT] [ROUNDS]\n"
 		"       xdp_bench pass IFNAME\n"
 		"       xdp_bench gen IFNAME COUNT DST_MAC SRC_IP DST_IP [FLOWS] [FRAME_BYTES] "
 		"[ELEPHANTS SHARE]\n"
+		"       xdp_bench flood IFNAME DST_MAC DST_IP syn|udp|quic COUNT RATE "
+		"[FLOWS [SEED [SECONDS]]]\n"
 		"       xdp_bench rusage OUTFILE CMD [ARG...]\n");
 	return 2;
 }

@@ -23,6 +23,10 @@
 #   iface     the monitored interface set down and up, given a new MTU, deleted and
 #             created again while xdptop runs (xdp, pcap, afxdp), --exit-on-iface-loss
 #   ui        the screen driven through tmux over real traffic, and with 110,000 flows
+#   flood     a million new 5-tuples a second asked for 30 s (xdp, SYN and UDP) and
+#             20 s (pcap): stats every interval, bounds, evictions counted, packets
+#             equal to the interface counters, peak RSS; the prefix ring and the
+#             AF_XDP rings overrun: losses counted and shown, flow counters exact
 #   dpi       real clients and servers (TLS, HTTP, DNS, SSH, QUIC) captured; names from
 #             xdptop -r and from the xdp backend (replayed live) against tshark
 #   docs      --help, xdptop(8) and the option parser know the same flags
@@ -97,6 +101,7 @@ script sandbox env XDPTOP="$B/xdptop" XDPTOP_SELFTEST="$B/xdptop-selftest" \
 script export env XDPTOP="$B/xdptop" bash tests/export/run.sh
 script iface env XDPTOP="$B/xdptop" bash tests/iface/run.sh
 script ui env XDPTOP="$B/xdptop" bash tests/ui/run.sh
+script flood env XDPTOP="$B/xdptop" XDP_BENCH="$B/bench/xdp_bench" bash tests/flood/run.sh
 script docs env XDPTOP="$B/xdptop" bash tests/docs/run.sh
 script fuzz env FUZZ_SECONDS=5 bash tests/fuzz/run.sh "$B"
 

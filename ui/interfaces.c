@@ -60,7 +60,7 @@ void xdt_interfaces_draw(struct xdt_ui *u, int y, int h)
 		{ "capture_dropped", offsetof(struct xdt_snapshot, capture_dropped),
 		  "dropped before xdptop read them (socket or ring buffer full)" },
 		{ "prefix_lost", offsetof(struct xdt_snapshot, prefix_lost),
-		  "payload prefixes the ring buffer had no room for: app names may be missing" },
+		  "prefixes the ring buffer or AF_XDP socket had no room for: app names may be missing" },
 		{ "map_full", offsetof(struct xdt_snapshot, map_full),
 		  "flows the kernel's flow map had no room for (raise --max-flows)" },
 	};

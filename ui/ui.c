@@ -223,6 +223,13 @@ static void draw_status(struct xdt_ui *u)
 		    s->xdp_mode ? " " : "", s->xdp_mode ? s->xdp_mode : "", t->sep, u->rs.n,
 		    s->n_rows, t->sep, xdt_sort_name(u->sort.key),
 		    u->sort.desc ? t->sort_down : t->sort_up);
+		/* Losses are what must not go unseen; the Interfaces tab says more. */
+		if (s->capture_dropped)
+			ADD("%sdropped: %llu", t->sep, (unsigned long long)s->capture_dropped);
+		if (s->prefix_lost)
+			ADD("%sprefixes lost: %llu", t->sep, (unsigned long long)s->prefix_lost);
+		if (s->map_full)
+			ADD("%smap full: %llu", t->sep, (unsigned long long)s->map_full);
 		if (u->filter_text[0])
 			ADD("%sfilter: %s", t->sep, u->filter_text);
 		if (u->hide_local)

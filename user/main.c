@@ -117,7 +117,13 @@ static void on_signal(int sig)
 
 static void install_signals(void)
 {
-	struct sigaction sa = { .sa_handler = on_signal };
+	/*
+	 * SA_RESTART: a signal that comes while stdout is blocked on a slow reader must
+	 * not fail the write. stdio drops what an interrupted write did not take, so
+	 * the JSON would lose lines and xdptop exit 1. The waits of the loops (poll,
+	 * epoll_wait, nanosleep) are never restarted, so a stop is still seen at once.
+	 */
+	struct sigaction sa = { .sa_handler = on_signal, .sa_flags = SA_RESTART };
 
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
@@ -699,13 +705,19 @@ static int pcap_read_failed(struct pcap_live *p, unsigned int i, const char *err
 	return -EIO;
 }
 
-static int pcap_read(void *ctx, int max_wait_ms)
+/*
+ * Wait up to @max_wait_ms, then read at most PCAP_BATCH frames per interface.
+ * Frames read, or -errno. Bounded because "all that are ready" has no end while
+ * the kernel fills the ring faster than we read it (a flood): the loop must get
+ * back to its clock to print.
+ */
+#define PCAP_BATCH 8192
+static int pcap_read_some(struct pcap_live *p, int max_wait_ms)
 {
-	struct pcap_live *p = ctx;
 	struct pollfd pfd[XDT_MAX_IFACES];
 	char err[512];
 	unsigned int i;
-	int got;
+	int n, total = 0;
 
 	for (i = 0; i < p->n; i++)
 		pfd[i] = (struct pollfd){ .fd = p->paused[i] ? -1 : xdt_pcap_fd(p->c[i]),
@@ -717,13 +729,22 @@ static int pcap_read(void *ctx, int max_wait_ms)
 	for (i = 0; i < p->n; i++) {
 		if (p->paused[i])
 			continue;
-		got = xdt_pcap_dispatch(p->c[i], p->e, -1, err, sizeof(err));
-		if (got > 0)
+		n = xdt_pcap_dispatch(p->c[i], p->e, PCAP_BATCH, err, sizeof(err));
+		if (n > 0)
 			p->errors[i] = 0;
-		if (got < 0 && pcap_read_failed(p, i, err) < 0)
+		if (n < 0 && pcap_read_failed(p, i, err) < 0)
 			return -EIO;
+		if (n > 0)
+			total += n;
 	}
-	return 0;
+	return total;
+}
+
+static int pcap_read(void *ctx, int max_wait_ms)
+{
+	int n = pcap_read_some(ctx, max_wait_ms);
+
+	return n < 0 ? n : 0;
 }
 
 /* The pcap backend follows its interfaces: pause while down or gone, rebind when back. */
@@ -780,16 +801,22 @@ static void pcap_refresh(void *ctx, struct xdt_capture_stats *cs)
 /*
  * The kernel hands a ring block to us only when it is full or its timeout expires,
  * so packets that arrived just before we were told to stop may still sit in an open
- * block. Wait out one block timeout (and a margin) and read them.
+ * block. Wait out one block timeout (and a margin) and read them; then what the
+ * ring still holds, as long as each batch comes back full (a backlog left by a
+ * flood that has ended), for at most a second more (one that goes on).
  */
 static void pcap_drain(void *ctx)
 {
 	uint64_t deadline = clock_ns(CLOCK_MONOTONIC) + 2ULL * LIVE_TIMEOUT_MS * 1000000ULL;
 	uint64_t now;
+	int n = 0;
 
 	while ((now = clock_ns(CLOCK_MONOTONIC)) < deadline)
-		if (pcap_read(ctx, (int)((deadline - now) / 1000000) + 1) < 0)
+		if ((n = pcap_read_some(ctx, (int)((deadline - now) / 1000000) + 1)) < 0)
 			return;
+	deadline += 1000000000ULL;
+	while (n >= PCAP_BATCH && clock_ns(CLOCK_MONOTONIC) < deadline)
+		n = pcap_read_some(ctx, 0);
 }
 
 static void close_pcap(struct pcap_live *p)
@@ -992,6 +1019,23 @@ static void kern_refresh(void *ctx, struct xdt_capture_stats *cs)
 	cs->map_full = ks->map_full;
 	cs->redirected = ks->redirected;
 	cs->done_marked = ks->done_marked;
+	cs->kernel_flows = ks->kernel_flows;
+	cs->kernel_flows_created = ks->flows_created;
+	cs->kernel_flows_evicted = ks->flows_evicted;
+	/* Mirror mode: prefixes travel in redirected frames, lost when a socket is full. */
+	if (k->xsk) {
+		struct xdt_xsk_stats xs;
+
+		err = xdt_xsk_stats(k->xsk, &xs);
+		if (err < 0) {
+			xdt_warn("reading the AF_XDP socket statistics failed: %s", strerror(-err));
+		} else {
+			cs->xsk = 1;
+			cs->xsk_rx_ring_full = xs.rx_ring_full;
+			cs->xsk_rx_dropped = xs.rx_dropped;
+			cs->prefix_lost += xs.rx_ring_full + xs.rx_dropped;
+		}
+	}
 }
 
 static void kern_drain(void *ctx)

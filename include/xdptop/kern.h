@@ -142,6 +142,8 @@ enum xdt_kstat {
 	XDT_KSTAT_RB_FULL,	/* prefix records lost: ring buffer full */
 	XDT_KSTAT_MAP_FULL,	/* flow map update failed */
 	XDT_KSTAT_REDIRECTED,	/* mirror mode: frames sent to AF_XDP */
+	XDT_KSTAT_FLOWS_NEW,	/* flow map entries created: what the LRU evicted is
+				 * this minus what is in the map and what xdptop removed */
 	XDT_KSTAT__COUNT,
 };
 

@@ -267,7 +267,8 @@ static __always_inline struct xdt_kflow *kflow_account(struct kpkt *p, struct xd
 		nf.first_tcp_flags = p->frag == KFRAG_LATER ? 0 : p->tcp_flags;
 		nf.first_icmp_echo = p->frag == KFRAG_LATER ? 0 : p->icmp_echo;
 		/* Another CPU may insert the same flow first: then use its entry. */
-		bpf_map_update_elem(&xdt_flows, k, &nf, BPF_NOEXIST);
+		if (bpf_map_update_elem(&xdt_flows, k, &nf, BPF_NOEXIST) == 0)
+			kstat(XDT_KSTAT_FLOWS_NEW);
 		f = bpf_map_lookup_elem(&xdt_flows, k);
 		if (!f) {
 			kstat(XDT_KSTAT_MAP_FULL);

@@ -120,6 +120,28 @@ Test(xdp_prog, drops_frames_without_a_prefix_in_mirror_mode)
 	bt_expect_no_records(t);
 }
 
+Test(xdp_prog, counts_a_flow_map_entry_once_when_it_is_created)
+{
+	struct bt *t = xdp_up(NULL);
+	struct fb f = { 0 };
+
+	/* Two packets and a reply on one flow, one packet on another. */
+	fb_eth(&f, 0x0800);
+	bt_udp4(&f, A4, 5000, B4, 6000, 10, 1);
+	bt_run(t, &f);
+	bt_run(t, &f);
+	f.n = 0;
+	fb_eth(&f, 0x0800);
+	bt_udp4(&f, B4, 6000, A4, 5000, 10, 2);
+	bt_run(t, &f);
+	f.n = 0;
+	fb_eth(&f, 0x0800);
+	bt_udp4(&f, A4, 5001, B4, 6000, 10, 3);
+	bt_run(t, &f);
+	bt_expect_stats(t, [XDT_KSTAT_PACKETS] = 4, [XDT_KSTAT_COUNTED] = 4,
+			[XDT_KSTAT_PREFIXES] = 4, [XDT_KSTAT_FLOWS_NEW] = 2);
+}
+
 /* A mirror-mode run: the verdict and the frame as the program left it. */
 static void mirror_run(struct bt *t, const struct fb *f, uint32_t want_len)
 {

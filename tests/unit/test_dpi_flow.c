@@ -256,7 +256,12 @@ Test(dpi_flow, keeps_the_first_dns_query_and_response)
 	cr_expect_eq(f.app->u.dns->response->an[0].addr[3], 9);
 	cr_expect_str_eq(xdt_dns_msg_str(f.app->u.dns->response, f.app->u.dns->response->an[0].name),
 			 "www.xdt.test");
+	/* Kept for the flow's life, so on the state budget, and given back. */
+	cr_expect_eq(xdt_dpi_state_bytes(),
+		     2 * sizeof(struct xdt_dns_msg) + f.app->u.dns->query->str_len +
+			     f.app->u.dns->response->str_len);
 	xdt_app_free(f.app);
+	cr_expect_eq(xdt_dpi_state_bytes(), 0);
 }
 
 Test(dpi_flow, names_mdns_by_its_port)
@@ -338,4 +343,41 @@ Test(dpi_flow, ignores_payloads_without_a_known_protocol)
 	cr_expect_eq(st.identified, 0);
 	cr_expect_eq(st.malformed, 0);
 	xdt_app_free(f.app);
+}
+
+Test(dpi_flow, holds_no_more_handshake_state_than_the_budget)
+{
+	/* The start of a QUIC v1 Initial, cut short: QUIC, its handshake never read. */
+	static const uint8_t initial[] = { 0xc3, 0, 0, 0, 1, 8, 1, 2, 3, 4, 5, 6, 7, 8,
+					   0, 0, 0x40, 0x10 };
+	static const uint8_t tls_start[] = { 0x16, 0x03, 0x01, 0x40, 0x00, 0x01 };
+	size_t n = XDT_DPI_STATE_BUDGET / sizeof(struct xdt_quic_state) + 100, i, quic = 0;
+	struct xdt_flow *f = calloc(n + 1, sizeof(*f));
+	struct xdt_dpi_stats st = { 0 };
+
+	cr_assert_not_null(f);
+	cr_assert_eq(xdt_dpi_state_bytes(), 0);
+	for (i = 0; i < n; i++) {
+		flow_init(&f[i], 17, (uint16_t)(1024 + i), 443);
+		feed(&st, &f[i], 0, 0, initial, sizeof(initial), 0);
+		quic += f[i].app && f[i].app->proto == XDT_APP_QUIC;
+		cr_assert_leq(xdt_dpi_state_bytes(), XDT_DPI_STATE_BUDGET);
+	}
+	cr_expect_lt(quic, n, "every flow got its 18 KiB of QUIC state");
+	cr_expect_gt(quic, n - 200, "%zu of %zu flows got QUIC state", quic, n);
+	cr_expect_eq(st.no_memory, n - quic);
+	/* TCP reassembly draws on the same budget: no room for a buffer now. */
+	flow_init(&f[n], 6, 40000, 443);
+	feed(&st, &f[n], 0, 1000, tls_start, sizeof(tls_start), 0);
+	cr_expect_eq(st.no_memory, n - quic + 1);
+	/* Freed flows give it back, and the next flow gets its state. */
+	for (i = 0; i <= n; i++)
+		xdt_app_free(f[i].app);
+	cr_expect_eq(xdt_dpi_state_bytes(), 0);
+	flow_init(&f[0], 17, 1024, 443);
+	feed(&st, &f[0], 0, 0, initial, sizeof(initial), 0);
+	cr_expect_eq(f[0].app->proto, XDT_APP_QUIC);
+	cr_expect_eq(xdt_dpi_state_bytes(), sizeof(struct xdt_quic_state));
+	xdt_app_free(f[0].app);
+	free(f);
 }

@@ -288,6 +288,34 @@ Test(flow_table, ends_flows_the_last_sync_did_not_see)
 	xdt_flow_table_free(t);
 }
 
+Test(flow_table, says_when_full_and_which_flow_a_new_one_would_evict)
+{
+	struct ended e = { 0 };
+	struct xdt_flow_table *t = xdt_flow_table_new(2, 1, on_end, &e);
+	struct xdt_flow_sync s = sync_rec(1, 100, 1, 100, 2 * S, 1);
+	struct xdt_flow *first, *f;
+
+	cr_assert_null(xdt_flow_table_oldest(t));
+	first = xdt_flow_table_sync(t, &s);
+	cr_assert_not(xdt_flow_table_full(t));
+	s.key.port_a = htobe16(1001);
+	xdt_flow_table_sync(t, &s);
+	cr_assert(xdt_flow_table_full(t));
+	cr_assert_eq(xdt_flow_table_oldest(t), first);
+	/* Seen again: the other one is oldest now. */
+	s.key.port_a = htobe16(1000);
+	xdt_flow_table_sync(t, &s);
+	f = xdt_flow_table_oldest(t);
+	cr_assert_eq(be16toh(f->key.port_a), 1001);
+	xdt_flow_table_end_evicted(t, f);
+	cr_assert_eq(e.n, 1);
+	cr_assert_eq(e.why[0], XDT_END_EVICTED);
+	cr_assert_not(xdt_flow_table_full(t));
+	cr_assert_eq(xdt_flow_table_stats(t)->evicted, 1);
+	cr_assert_eq(xdt_flow_table_oldest(t), first);
+	xdt_flow_table_free(t);
+}
+
 Test(flow_table, gives_a_closing_udp_flow_a_short_timeout)
 {
 	uint8_t a[16] = { 10, 213, 0, 1 }, b[16] = { 10, 213, 0, 2 }, from_a;

@@ -54,7 +54,7 @@ Test(json, writes_the_initiator_first_and_every_documented_member)
 		"\"process_methods\":{\"kernel\":0,\"sock_diag\":0,\"none\":1},"
 		"\"dpi\":{\"enabled\":false,\"payloads\":0,\"bytes\":0,\"identified\":0,"
 		"\"malformed\":0,\"stream_overflow\":0,\"no_memory\":0,\"quic_initials\":0,"
-		"\"quic_auth_failed\":0,\"dns_names\":0,\"malformed_by_protocol\":{}}}\n");
+		"\"quic_auth_failed\":0,\"dns_names\":0,\"state_bytes\":0,\"malformed_by_protocol\":{}}}\n");
 	free(out);
 	xdt_engine_free(e);
 }

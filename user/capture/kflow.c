@@ -19,6 +19,23 @@
 #include "../util/log.h"
 
 #define BATCH 4096
+/* Prefix records per read call: milliseconds of work, then back to the loop and its clock. */
+#define RECORD_BUDGET 1024
+
+/*
+ * The bound local ports (the xdt_ports map), read whole once per sync. A flood
+ * brings a new flow for every entry of the flow map at every read, and a lookup
+ * of its port each would be a syscall each: 65,536 a second at the default
+ * --max-flows, a third of xdptop's time.
+ */
+struct port_index {
+	struct xdt_port_key *keys;
+	struct xdt_owner *vals;
+	uint32_t *slot;		/* open addressing: 1 + an index into keys/vals; 0 empty */
+	uint32_t cap;		/* the map's max_entries */
+	uint32_t mask;		/* slots - 1 */
+	int valid;		/* this sync's read succeeded: look here, not in the map */
+};
 
 struct xdt_kflow_reader {
 	struct xdt_kflow_fds fds;
@@ -31,6 +48,9 @@ struct xdt_kflow_reader {
 	struct xdt_kflow *vals;
 	xdt_kflow_tap_fn tap;
 	void *tap_ctx;
+	int budget;		/* records this read call may still take */
+	int budget_spent;	/* ... and it stopped because they ran out */
+	struct port_index ports;
 };
 
 static uint64_t clock_ns(clockid_t id)
@@ -50,9 +70,89 @@ static uint64_t mono_to_real(void)
 static void to_sync(const struct xdt_flow_key *k, const struct xdt_kflow *v, uint64_t off,
 		    uint32_t gen, struct xdt_flow_sync *s);
 
-static int on_record(void *ctx, void *data, size_t len)
+static uint32_t port_hash(const struct xdt_port_key *k)
 {
-	struct xdt_kflow_reader *r = ctx;
+	return ((uint32_t)k->port * 2654435761U) ^ ((uint32_t)k->family << 8) ^ k->proto;
+}
+
+static int ports_init(struct port_index *pi, int fd)
+{
+	struct bpf_map_info info;
+	__u32 len = sizeof(info), slots = 2;
+
+	memset(&info, 0, sizeof(info));
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		return -errno;
+	while (slots < 2 * info.max_entries && slots < (1U << 30))
+		slots <<= 1;
+	pi->cap = info.max_entries;
+	pi->mask = slots - 1;
+	pi->keys = calloc(pi->cap, sizeof(*pi->keys));
+	pi->vals = calloc(pi->cap, sizeof(*pi->vals));
+	pi->slot = calloc(slots, sizeof(*pi->slot));
+	return pi->keys && pi->vals && pi->slot ? 0 : -ENOMEM;
+}
+
+static void ports_free(struct port_index *pi)
+{
+	free(pi->keys);
+	free(pi->vals);
+	free(pi->slot);
+	memset(pi, 0, sizeof(*pi));
+}
+
+/* Read the whole map; on any error the lookups go to the map itself. */
+static void ports_read(struct port_index *pi, int fd)
+{
+	__u32 in, out, n, have = 0, i, h;
+	int first = 1, err;
+
+	LIBBPF_OPTS(bpf_map_batch_opts, opts);
+	pi->valid = 0;
+	if (!pi->slot)
+		return;
+	for (;;) {
+		n = pi->cap - have;
+		err = bpf_map_lookup_batch(fd, first ? NULL : &in, &out, pi->keys + have,
+					   pi->vals + have, &n, &opts);
+		err = err < 0 ? -errno : 0;
+		if (err && err != -ENOENT)
+			return;
+		have += n;
+		if (err == -ENOENT || have >= pi->cap)
+			break;
+		in = out;
+		first = 0;
+	}
+	memset(pi->slot, 0, ((size_t)pi->mask + 1) * sizeof(*pi->slot));
+	for (i = 0; i < have; i++) {
+		for (h = port_hash(&pi->keys[i]) & pi->mask; pi->slot[h]; h = (h + 1) & pi->mask)
+			;
+		pi->slot[h] = i + 1;
+	}
+	pi->valid = 1;
+}
+
+/* The owner of bound port @k: 0, or -ENOENT. */
+static int ports_find(struct xdt_kflow_reader *r, const struct xdt_port_key *k,
+		      struct xdt_owner *o)
+{
+	struct port_index *pi = &r->ports;
+	uint32_t h;
+
+	if (!pi->valid)
+		return bpf_map_lookup_elem(r->fds.ports, k, o) ? -ENOENT : 0;
+	for (h = port_hash(k) & pi->mask; pi->slot[h]; h = (h + 1) & pi->mask) {
+		if (!memcmp(&pi->keys[pi->slot[h] - 1], k, sizeof(*k))) {
+			*o = pi->vals[pi->slot[h] - 1];
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+static void take_record(struct xdt_kflow_reader *r, const void *data, size_t len)
+{
 	const struct xdt_prefix_rec *rec = data;
 	struct xdt_dpi_payload pl;
 	struct xdt_flow *f;
@@ -64,7 +164,7 @@ static int on_record(void *ctx, void *data, size_t len)
 	     rec->hdr.len != sizeof(*rec) + XDT_PREFIX_HANDSHAKE) ||
 	    rec->caplen > rec->hdr.len - sizeof(*rec) || rec->caplen > rec->payload_len) {
 		r->stats.prefix_bad++;
-		return 0;
+		return;
 	}
 	pl = (struct xdt_dpi_payload){
 		.data = rec->data,
@@ -77,13 +177,48 @@ static int on_record(void *ctx, void *data, size_t len)
 	f = xdt_kflow_note_prefix(r, &rec->key, &pl);
 	if (r->tap)
 		r->tap(r->tap_ctx, &rec->key, &pl, rec->ts_ns + mono_to_real(), f);
-	return 0;
+}
+
+/*
+ * libbpf reads on while the ring has records, and a flood refills it as fast: a
+ * negative return (after the record is taken) is the only way to stop it.
+ */
+static int on_record(void *ctx, void *data, size_t len)
+{
+	struct xdt_kflow_reader *r = ctx;
+
+	take_record(r, data, len);
+	if (--r->budget > 0)
+		return 0;
+	r->budget_spent = 1;
+	return -EAGAIN;
 }
 
 void xdt_kflow_set_tap(struct xdt_kflow_reader *r, xdt_kflow_tap_fn fn, void *ctx)
 {
 	r->tap = fn;
 	r->tap_ctx = ctx;
+}
+
+/*
+ * Room in the table for one more flow. The oldest makes way if the kernel no
+ * longer has it: it ends as evicted, as the next read of the map would end it.
+ * One the kernel still counts stays, and the new flow waits for that read: a
+ * flow ended here and read again later would be reported twice. 0, or -EBUSY.
+ */
+static int make_room(struct xdt_kflow_reader *r)
+{
+	struct xdt_flow_table *t = xdt_engine_flows(r->e);
+	struct xdt_flow *old;
+	struct xdt_kflow v;
+
+	if (!xdt_flow_table_full(t))
+		return 0;
+	old = xdt_flow_table_oldest(t);
+	if (!old || bpf_map_lookup_elem(r->fds.flows, &old->key, &v) == 0)
+		return -EBUSY;
+	xdt_flow_table_end_evicted(t, old);
+	return 0;
 }
 
 struct xdt_flow *xdt_kflow_note_prefix(struct xdt_kflow_reader *r, const struct xdt_flow_key *k,
@@ -100,7 +235,7 @@ struct xdt_flow *xdt_kflow_note_prefix(struct xdt_kflow_reader *r, const struct 
 		struct xdt_flow_sync s;
 		struct xdt_kflow v;
 
-		if (bpf_map_lookup_elem(r->fds.flows, k, &v) != 0)
+		if (bpf_map_lookup_elem(r->fds.flows, k, &v) != 0 || make_room(r) < 0)
 			return NULL;
 		to_sync(k, &v, mono_to_real(), r->gen, &s);
 		f = xdt_flow_table_sync(xdt_engine_flows(r->e), &s);
@@ -137,6 +272,9 @@ struct xdt_kflow_reader *xdt_kflow_reader_new(const struct xdt_kflow_fds *fds,
 	r->keys = calloc(BATCH, sizeof(*r->keys));
 	r->vals = calloc(BATCH, sizeof(*r->vals));
 	r->rb = ring_buffer__new(fds->prefixes, on_record, r, NULL);
+	/* Without the index every lookup goes to the map: slower, as correct. */
+	if (r->fds.ports >= 0 && ports_init(&r->ports, r->fds.ports) < 0)
+		ports_free(&r->ports);
 	if (!r->keys || !r->vals || !r->rb || r->ncpus <= 0) {
 		err = errno ? errno : ENOMEM;
 		xdt_kflow_reader_free(r);
@@ -151,6 +289,7 @@ void xdt_kflow_reader_free(struct xdt_kflow_reader *r)
 	if (!r)
 		return;
 	ring_buffer__free(r->rb);
+	ports_free(&r->ports);
 	free(r->keys);
 	free(r->vals);
 	free(r);
@@ -158,16 +297,28 @@ void xdt_kflow_reader_free(struct xdt_kflow_reader *r)
 
 int xdt_kflow_poll_prefixes(struct xdt_kflow_reader *r)
 {
-	int n = ring_buffer__consume(r->rb);
+	int n;
 
-	return n < 0 ? n : 0;
+	r->budget = RECORD_BUDGET;
+	r->budget_spent = 0;
+	n = ring_buffer__consume(r->rb);
+	return n < 0 && !r->budget_spent ? n : 0;
 }
 
 int xdt_kflow_wait_prefixes(struct xdt_kflow_reader *r, int max_wait_ms)
 {
-	int n = ring_buffer__poll(r->rb, max_wait_ms);
+	int n;
 
-	return n < 0 && n != -EINTR ? n : 0;
+	/*
+	 * The last call left records behind: the kernel wakes a reader only once it
+	 * has caught up, so waiting for a wake-up now would sleep the whole timeout.
+	 */
+	if (r->budget_spent)
+		return xdt_kflow_poll_prefixes(r);
+	r->budget = RECORD_BUDGET;
+	r->budget_spent = 0;
+	n = ring_buffer__poll(r->rb, max_wait_ms);
+	return n < 0 && n != -EINTR && !r->budget_spent ? n : 0;
 }
 
 /* State from the flags each side sent, named from the initiator's side. */
@@ -276,23 +427,33 @@ static void attribute(struct xdt_kflow_reader *r, struct xdt_flow *f)
 		.family = f->key.family,
 		.proto = f->key.proto,
 	};
-	if (bpf_map_lookup_elem(r->fds.ports, &pk, &o) == 0) {
+	if (ports_find(r, &pk, &o) == 0) {
 		owner_from_kernel(r, &f->owner, &o, 1);
 		r->stats.attributed++;
 	}
 }
 
-static void sync_one(struct xdt_kflow_reader *r, const struct xdt_flow_key *k,
-		     struct xdt_kflow *v, uint64_t off, uint64_t now_real)
+/*
+ * One entry of a read of the map. A flow new to a full table is left out (1):
+ * making room would end a flow the kernel may still have, one this read has not
+ * come to yet, and it would be reported again when it does. With @new_only,
+ * flows already in the table are skipped (a second pass).
+ */
+static int sync_one(struct xdt_kflow_reader *r, const struct xdt_flow_key *k,
+		    struct xdt_kflow *v, uint64_t off, uint64_t now_real, int new_only)
 {
 	struct xdt_flow_table *t = xdt_engine_flows(r->e);
 	struct xdt_flow_sync s;
-	struct xdt_flow *f;
+	struct xdt_flow *f = xdt_flow_table_lookup(t, k);
 
+	if (f && new_only)
+		return 0;
+	if (!f && xdt_flow_table_full(t))
+		return 1;
 	to_sync(k, v, off, r->gen, &s);
 	f = xdt_flow_table_sync(t, &s);
 	if (!f)
-		return;
+		return 0;
 	attribute(r, f);
 	/*
 	 * Idle past its timeout: take it out of the kernel with its final counters, so
@@ -300,6 +461,7 @@ static void sync_one(struct xdt_kflow_reader *r, const struct xdt_flow_key *k,
 	 */
 	if (now_real > f->last_ns && now_real - f->last_ns >= xdt_flow_timeout_ns(f) &&
 	    bpf_map_lookup_and_delete_elem(r->fds.flows, k, v) == 0) {
+		r->stats.flows_removed++;
 		to_sync(k, v, off, r->gen, &s);
 		f = xdt_flow_table_sync(t, &s);
 		/*
@@ -309,6 +471,7 @@ static void sync_one(struct xdt_kflow_reader *r, const struct xdt_flow_key *k,
 		if (f && (now_real <= f->last_ns || now_real - f->last_ns >= xdt_flow_timeout_ns(f)))
 			xdt_flow_table_end_idle(t, f);
 	}
+	return 0;
 }
 
 static void read_stats(struct xdt_kflow_reader *r)
@@ -339,41 +502,75 @@ static void read_stats(struct xdt_kflow_reader *r)
 	r->stats.prefix_lost = sum[XDT_KSTAT_RB_FULL];
 	r->stats.map_full = sum[XDT_KSTAT_MAP_FULL];
 	r->stats.redirected = sum[XDT_KSTAT_REDIRECTED];
+	r->stats.flows_created = sum[XDT_KSTAT_FLOWS_NEW];
+	/* Created after the map was read are not evicted: clamp, never wrap. */
+	r->stats.flows_evicted = r->stats.flows_created >
+					 r->stats.kernel_flows + r->stats.flows_removed
+				 ? r->stats.flows_created - r->stats.kernel_flows -
+					   r->stats.flows_removed
+				 : 0;
 }
 
-int xdt_kflow_sync(struct xdt_kflow_reader *r)
+/* One pass over the whole map: entries read into @read, left out into @left. 0 or -errno. */
+static int read_map(struct xdt_kflow_reader *r, uint64_t off, uint64_t now_real, int new_only,
+		    uint64_t *read, uint64_t *left)
 {
-	uint64_t off = mono_to_real(), now_real = clock_ns(CLOCK_REALTIME);
 	__u32 in, out;	/* hash map batches resume at a bucket index */
 	int first = 1, err;
 	__u32 n, i;
 
 	LIBBPF_OPTS(bpf_map_batch_opts, opts);
-	r->gen++;
+	*read = *left = 0;
 	for (;;) {
 		n = BATCH;
 		err = bpf_map_lookup_batch(r->fds.flows, first ? NULL : &in, &out, r->keys,
 					   r->vals, &n, &opts);
 		err = err < 0 ? -errno : 0;
 		if (err && err != -ENOENT)
-			return err;	/* a partial read would end live flows as evicted */
+			return err;
 		for (i = 0; i < n; i++)
-			sync_one(r, &r->keys[i], &r->vals[i], off, now_real);
+			*left += (uint64_t)sync_one(r, &r->keys[i], &r->vals[i], off, now_real,
+						    new_only);
+		*read += n;
 		if (err == -ENOENT)	/* that was the last batch */
-			break;
+			return 0;
 		in = out;
 		first = 0;
 	}
+}
+
+int xdt_kflow_sync(struct xdt_kflow_reader *r)
+{
+	uint64_t off = mono_to_real(), now_real = clock_ns(CLOCK_REALTIME);
+	uint64_t read, left, removed = r->stats.flows_removed, n;
+	int err;
+
+	r->gen++;
+	if (r->fds.ports >= 0)
+		ports_read(&r->ports, r->fds.ports);
+	err = read_map(r, off, now_real, 0, &read, &left);
+	if (err)
+		return err;	/* a partial read would end live flows as evicted */
 	xdt_flow_table_end_unsynced(xdt_engine_flows(r->e), r->gen);
+	/*
+	 * New flows a full table left out (a flood): the flows gone from the kernel
+	 * have made way now, so a second pass takes them. One that fails leaves them
+	 * to the next sync.
+	 */
+	if (left)
+		read_map(r, off, now_real, 1, &n, &left);
 	xdt_engine_tick(r->e, now_real);
+	/* What was read, less what this sync took out as idle. */
+	removed = r->stats.flows_removed - removed;
+	r->stats.kernel_flows = read > removed ? read - removed : 0;
 	read_stats(r);
 	return 0;
 }
 
 void xdt_kflow_forget(struct xdt_kflow_reader *r, const struct xdt_flow_key *k, int idle)
 {
-	if (idle)
-		bpf_map_delete_elem(r->fds.flows, k);
+	if (idle && bpf_map_delete_elem(r->fds.flows, k) == 0)
+		r->stats.flows_removed++;
 	/* A new connection with the same key must get its prefixes. */
 	bpf_map_delete_elem(r->fds.done, k);
 }

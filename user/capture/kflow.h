@@ -34,6 +34,15 @@ struct xdt_kflow_stats {
 	uint64_t redirected;	/* kernel, mirror mode: frames sent to AF_XDP */
 	uint64_t done_marked;	/* flows DPI finished early: no more prefixes asked */
 	uint64_t attributed;	/* flows joined with a process by the kernel hooks */
+	uint64_t kernel_flows;	/* entries in the kernel flow map at the last read */
+	uint64_t flows_created;	/* kernel: flow map entries created */
+	uint64_t flows_removed;	/* entries xdptop deleted (idle flows) */
+	/*
+	 * Entries the kernel's LRU map dropped to make room: created - in the map -
+	 * removed. Exact once traffic stops; under a flood it may run ahead by the
+	 * flows created while the map was being read.
+	 */
+	uint64_t flows_evicted;
 };
 
 /* NULL + errno. @e receives the flows; the reader does not own it. */
@@ -41,10 +50,14 @@ struct xdt_kflow_reader *xdt_kflow_reader_new(const struct xdt_kflow_fds *fds,
 					      struct xdt_engine *e);
 void xdt_kflow_reader_free(struct xdt_kflow_reader *r);
 
-/* Consume the prefix records waiting in the ring buffer. 0 or -errno. */
+/*
+ * Consume the prefix records waiting in the ring buffer, at most a bounded number
+ * per call: under a flood the kernel refills the ring as fast as it is read, and
+ * the caller must get back to its clock. 0 or -errno.
+ */
 int xdt_kflow_poll_prefixes(struct xdt_kflow_reader *r);
 
-/* Sleep until prefix records arrive (at most @max_wait_ms), then consume them. */
+/* Sleep until prefix records arrive (at most @max_wait_ms), then consume them (bounded). */
 int xdt_kflow_wait_prefixes(struct xdt_kflow_reader *r, int max_wait_ms);
 
 /*

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 
 #include <bpf/bpf.h>
 #include <linux/if_xdp.h>
@@ -179,13 +180,32 @@ static int drain_queue(struct queue *q, xdt_xsk_frame_fn fn, void *ctx)
 
 int xdt_xsk_poll(struct xdt_xsk *x, int max_wait_ms, xdt_xsk_frame_fn fn, void *ctx)
 {
-	int total = 0, got;
+	int total = 0, got, j;
 	unsigned int i;
 
 	if (poll(x->pfd, x->n, max_wait_ms) < 0 && errno != EINTR)
 		return -errno;
+	/* Bounded: while we read, a flood refills the ring as fast as we empty it. */
 	for (i = 0; i < x->n; i++)
-		while ((got = drain_queue(&x->q[i], fn, ctx)) > 0)
+		for (j = 0; j < RING / BATCH && (got = drain_queue(&x->q[i], fn, ctx)) > 0; j++)
 			total += got;
 	return total;
+}
+
+int xdt_xsk_stats(const struct xdt_xsk *x, struct xdt_xsk_stats *out)
+{
+	unsigned int i;
+
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < x->n; i++) {
+		struct xdp_statistics st;
+		socklen_t len = sizeof(st);
+
+		memset(&st, 0, sizeof(st));
+		if (getsockopt(xsk_socket__fd(x->q[i].xsk), SOL_XDP, XDP_STATISTICS, &st, &len))
+			return -errno;
+		out->rx_ring_full += st.rx_ring_full;
+		out->rx_dropped += st.rx_dropped;
+	}
+	return 0;
 }

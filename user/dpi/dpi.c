@@ -107,17 +107,44 @@ uint32_t xdt_dpi_budget(const struct xdt_dpi_opts *o, struct xdt_flow *f, int fr
 	return caplen < max ? caplen : max;
 }
 
+/* --- the state budget -------------------------------------------------------------- */
+
+/*
+ * Bytes of XDT_DPI_STATE_BUDGET in use. One counter for the process: the engine
+ * that feeds DPI runs in one thread, and the budget is about the process's memory.
+ */
+static size_t state_held;
+
+static int state_take(size_t n)
+{
+	if (n > XDT_DPI_STATE_BUDGET - state_held)
+		return -ENOMEM;
+	state_held += n;
+	return 0;
+}
+
+static void state_give(size_t n)
+{
+	state_held -= n;
+}
+
+size_t xdt_dpi_state_bytes(void)
+{
+	return state_held;
+}
+
 /* --- TCP reassembly ------------------------------------------------------------ */
 
 static void stream_free(struct xdt_dpi_stream *s)
 {
 	if (s) {
+		state_give(s->cap);
 		free(s->buf);
 		free(s);
 	}
 }
 
-/* Grow the buffer to hold @end bytes (bounded by XDT_DPI_STREAM_MAX). */
+/* Grow the buffer to hold @end bytes (bounded by XDT_DPI_STREAM_MAX and the budget). */
 static int stream_reserve(struct xdt_dpi_stream *s, uint32_t end)
 {
 	uint32_t cap = s->cap ? s->cap : STREAM_INITIAL;
@@ -129,12 +156,25 @@ static int stream_reserve(struct xdt_dpi_stream *s, uint32_t end)
 		cap *= 2;
 	if (cap > XDT_DPI_STREAM_MAX)
 		cap = XDT_DPI_STREAM_MAX;
-	nb = realloc(s->buf, cap);
-	if (!nb)
+	if (state_take(cap - s->cap) < 0)
 		return -ENOMEM;
+	nb = realloc(s->buf, cap);
+	if (!nb) {
+		state_give(cap - s->cap);
+		return -ENOMEM;
+	}
 	s->buf = nb;
 	s->cap = cap;
 	return 0;
+}
+
+static void quic_state_free(struct xdt_app_quic *q)
+{
+	if (q->st) {
+		state_give(sizeof(*q->st));
+		free(q->st);
+		q->st = NULL;
+	}
 }
 
 /* Fold the waiting ranges that now touch the contiguous part into it. */
@@ -261,17 +301,42 @@ static uint16_t msg_put(struct xdt_dns_msg *m, const char *src)
 	return at;
 }
 
-static struct xdt_dns_msg *dns_msg_new(const struct xdt_dns_info *i)
+/* The strings of @i, as msg_put() stores them: what str_len comes to. */
+static size_t dns_msg_strings(const struct xdt_dns_info *i)
 {
 	size_t need = 1 + strlen(i->qname) + 1;
+	int k;
+
+	for (k = 0; k < i->n_answers; k++) {
+		need += strlen(i->answers[k].name) + 1;
+		if (i->answers[k].target[0])
+			need += strlen(i->answers[k].target) + 1;
+	}
+	return need;
+}
+
+static void dns_msg_free(struct xdt_dns_msg *m)
+{
+	if (m) {
+		state_give(sizeof(*m) + m->str_len);
+		free(m);
+	}
+}
+
+/* Kept for the flow's life (its JSON), so on the state budget: NULL when it is used up. */
+static struct xdt_dns_msg *dns_msg_new(const struct xdt_dns_info *i)
+{
+	size_t need = dns_msg_strings(i);
 	struct xdt_dns_msg *m;
 	int k;
 
-	for (k = 0; k < i->n_answers; k++)
-		need += strlen(i->answers[k].name) + 1 + strlen(i->answers[k].target) + 1;
-	m = malloc(sizeof(*m) + need);
-	if (!m)
+	if (state_take(sizeof(*m) + need) < 0)
 		return NULL;
+	m = malloc(sizeof(*m) + need);
+	if (!m) {
+		state_give(sizeof(*m) + need);
+		return NULL;
+	}
 	memset(m, 0, sizeof(*m));
 	m->rcode = i->rcode;
 	m->qtype = i->qtype;
@@ -391,8 +456,14 @@ static int app_set_proto(struct xdt_dpi_stats *st, struct xdt_app *a, enum xdt_a
 		if (!a->u.quic)
 			return -ENOMEM;
 		/* Two 8 KiB CRYPTO reassembly buffers: only until the flow is done. */
+		if (state_take(sizeof(*a->u.quic->st)) < 0) {
+			free(a->u.quic);
+			a->u.quic = NULL;
+			return -ENOMEM;
+		}
 		a->u.quic->st = malloc(sizeof(*a->u.quic->st));
 		if (!a->u.quic->st) {
+			state_give(sizeof(*a->u.quic->st));
 			free(a->u.quic);
 			a->u.quic = NULL;
 			return -ENOMEM;
@@ -643,10 +714,8 @@ int xdt_dpi_feed(struct xdt_dpi_stats *st, struct xdt_flow *f, const struct xdt_
 		stream_free(a->st[0]);
 		stream_free(a->st[1]);
 		a->st[0] = a->st[1] = NULL;
-		if (a->proto == XDT_APP_QUIC) {
-			free(a->u.quic->st);
-			a->u.quic->st = NULL;
-		}
+		if (a->proto == XDT_APP_QUIC)
+			quic_state_free(a->u.quic);
 		return 1;
 	}
 	return 0;
@@ -660,12 +729,12 @@ void xdt_app_free(struct xdt_app *a)
 	stream_free(a->st[1]);
 	if ((a->proto == XDT_APP_DNS || a->proto == XDT_APP_MDNS || a->proto == XDT_APP_LLMNR) &&
 	    a->u.dns) {
-		free(a->u.dns->query);
-		free(a->u.dns->response);
+		dns_msg_free(a->u.dns->query);
+		dns_msg_free(a->u.dns->response);
 		free(a->u.dns);
 	}
 	else if (a->proto == XDT_APP_QUIC && a->u.quic) {
-		free(a->u.quic->st);
+		quic_state_free(a->u.quic);
 		free(a->u.quic);
 	}
 	free(a);

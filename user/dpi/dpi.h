@@ -35,6 +35,15 @@
 /* Most stream bytes kept per TCP direction: a TLS hello of XDT_TLS_HELLO_MAX in records. */
 #define XDT_DPI_STREAM_MAX (XDT_TLS_HELLO_MAX + 1024)
 
+/*
+ * Most bytes of parsing state all flows together hold: TCP reassembly buffers (up
+ * to 2 x XDT_DPI_STREAM_MAX a flow) and QUIC Initial state (18 KiB a flow), kept
+ * only until a flow's handshake is read. Without a bound, 65,536 flows stuck in a
+ * handshake (a flood of QUIC Initials) held 1.1 GiB. Past it, payloads that would
+ * need more are skipped and counted in no_memory.
+ */
+#define XDT_DPI_STATE_BUDGET (64U << 20)
+
 enum xdt_app_proto {
 	XDT_APP_NONE,
 	XDT_APP_TLS,
@@ -137,7 +146,7 @@ struct xdt_dpi_stats {
 	uint64_t malformed;	/* payloads a parser rejected after recognising the protocol */
 	uint64_t malformed_by[XDT_APP__COUNT];	/* the same, by protocol (enum xdt_app_proto) */
 	uint64_t stream_overflow;	/* TCP bytes beyond XDT_DPI_STREAM_MAX, or out of order */
-	uint64_t no_memory;	/* payloads skipped: allocation failed */
+	uint64_t no_memory;	/* payloads skipped: allocation failed or budget used up */
 	uint64_t quic_initials;	/* QUIC Initial packets decrypted */
 	uint64_t quic_auth_failed;	/* QUIC Initial packets that failed authentication */
 };
@@ -169,6 +178,9 @@ int xdt_dpi_feed(struct xdt_dpi_stats *st, struct xdt_flow *f, const struct xdt_
 
 /* Free an app and everything it holds; NULL is a no-op. */
 void xdt_app_free(struct xdt_app *a);
+
+/* Bytes of parsing state held now, of XDT_DPI_STATE_BUDGET (all flows of the process). */
+size_t xdt_dpi_state_bytes(void);
 
 /* "tls", "http", ...; "" for XDT_APP_NONE. */
 const char *xdt_app_proto_name(enum xdt_app_proto p);

@@ -615,14 +615,14 @@ void xdt_json_stats_obj(FILE *out, struct xdt_engine *e, const struct xdt_captur
 			",\"dpi\":{\"enabled\":%s,\"payloads\":%llu,\"bytes\":%llu,"
 			"\"identified\":%llu,\"malformed\":%llu,\"stream_overflow\":%llu,"
 			"\"no_memory\":%llu,\"quic_initials\":%llu,\"quic_auth_failed\":%llu,"
-			"\"dns_names\":%zu,\"malformed_by_protocol\":{",
+			"\"dns_names\":%zu,\"state_bytes\":%zu,\"malformed_by_protocol\":{",
 			xdt_engine_dpi_opts(e)->enabled ? "true" : "false",
 			(unsigned long long)d->payloads, (unsigned long long)d->bytes,
 			(unsigned long long)d->identified, (unsigned long long)d->malformed,
 			(unsigned long long)d->stream_overflow, (unsigned long long)d->no_memory,
 			(unsigned long long)d->quic_initials,
 			(unsigned long long)d->quic_auth_failed,
-			xdt_pdns_count(xdt_engine_pdns(e)));
+			xdt_pdns_count(xdt_engine_pdns(e)), xdt_dpi_state_bytes());
 		sep = "";
 		for (i = 1; i < XDT_APP__COUNT; i++) {
 			if (!d->malformed_by[i])
@@ -647,6 +647,17 @@ void xdt_json_stats_obj(FILE *out, struct xdt_engine *e, const struct xdt_captur
 			(unsigned long long)cap->prefixes, (unsigned long long)cap->prefix_bad,
 			(unsigned long long)cap->prefix_lost, (unsigned long long)cap->map_full,
 			(unsigned long long)cap->redirected, (unsigned long long)cap->done_marked);
+	if (cap && cap->kernel)
+		fprintf(out,
+			",\"kernel_flows\":%llu,\"kernel_flows_created\":%llu,"
+			"\"kernel_flows_evicted\":%llu",
+			(unsigned long long)cap->kernel_flows,
+			(unsigned long long)cap->kernel_flows_created,
+			(unsigned long long)cap->kernel_flows_evicted);
+	if (cap && cap->xsk)
+		fprintf(out, ",\"xsk_rx_ring_full\":%llu,\"xsk_rx_dropped\":%llu",
+			(unsigned long long)cap->xsk_rx_ring_full,
+			(unsigned long long)cap->xsk_rx_dropped);
 	if (xdt_engine_rdns(e)) {
 		struct xdt_rdns_stats r;
 

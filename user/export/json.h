@@ -24,10 +24,16 @@ struct xdt_capture_stats {
 	int kernel;		/* the fields below are valid */
 	uint64_t prefixes;	/* payload prefix records received */
 	uint64_t prefix_bad;	/* records that failed the header checks */
-	uint64_t prefix_lost;	/* not sent: ring buffer full */
+	uint64_t prefix_lost;	/* not delivered: ring buffer or AF_XDP socket full */
 	uint64_t map_full;	/* packets not counted: kernel flow map full */
 	uint64_t redirected;	/* mirror mode: frames sent to AF_XDP */
 	uint64_t done_marked;	/* flows DPI finished with: the kernel was told to stop */
+	uint64_t kernel_flows;	/* entries in the kernel flow map at the last read */
+	uint64_t kernel_flows_created;
+	uint64_t kernel_flows_evicted;	/* dropped by the kernel's LRU map for room */
+	int xsk;		/* afxdp: the two below are valid */
+	uint64_t xsk_rx_ring_full;	/* redirected, lost: socket receive ring full */
+	uint64_t xsk_rx_dropped;	/* redirected, lost: no free frame (fill ring empty) */
 	/* Any run, live or not: the lock-down's layers (NULL: none to report). */
 	const struct xdt_sandbox_report *sandbox;
 };

@@ -464,6 +464,22 @@ void xdt_flow_table_end_idle(struct xdt_flow_table *t, struct xdt_flow *f)
 	flow_end(t, f, XDT_END_IDLE);
 }
 
+void xdt_flow_table_end_evicted(struct xdt_flow_table *t, struct xdt_flow *f)
+{
+	t->stats.evicted++;
+	flow_end(t, f, XDT_END_EVICTED);
+}
+
+int xdt_flow_table_full(const struct xdt_flow_table *t)
+{
+	return t->count >= t->max;
+}
+
+struct xdt_flow *xdt_flow_table_oldest(struct xdt_flow_table *t)
+{
+	return t->lru_tail;
+}
+
 void xdt_flow_table_end_unsynced(struct xdt_flow_table *t, uint32_t gen)
 {
 	struct xdt_flow *f = t->lru_head, *next;

@@ -180,6 +180,18 @@ struct xdt_flow *xdt_flow_table_sync(struct xdt_flow_table *t, const struct xdt_
 /* End @f as idle now (a kernel backend found it idle and took it out). */
 void xdt_flow_table_end_idle(struct xdt_flow_table *t, struct xdt_flow *f);
 
+/*
+ * End @f as evicted now: a kernel backend needs room and knows @f is gone from the
+ * kernel (a flow the kernel still counts must not be reported as ended).
+ */
+void xdt_flow_table_end_evicted(struct xdt_flow_table *t, struct xdt_flow *f);
+
+/* The table holds max_flows flows: creating one would evict the oldest. */
+int xdt_flow_table_full(const struct xdt_flow_table *t);
+
+/* The flow seen least recently, the one a new flow would evict; NULL if empty. */
+struct xdt_flow *xdt_flow_table_oldest(struct xdt_flow_table *t);
+
 /* End (as evicted) every flow last synced before generation @gen. */
 void xdt_flow_table_end_unsynced(struct xdt_flow_table *t, uint32_t gen);
 
