@@ -1223,8 +1223,10 @@ static int run(struct xdt_opts *o, struct app *a, struct xdt_sandbox_opts *so)
 		o->interval_ns = (uint64_t)o->refresh_ms * 1000000ULL;
 	}
 	rc = source_open(o, a, &src);
-	if (rc)
+	if (rc) {
+		exports_close(a);	/* files made at start-up are finished, not left open */
 		return rc;
+	}
 	if (src.kind != SRC_FILE) {
 		char ierr[256];
 
@@ -1240,6 +1242,7 @@ static int run(struct xdt_opts *o, struct app *a, struct xdt_sandbox_opts *so)
 		ui = xdt_ui_open(a->box, &uo, err, sizeof(err));
 		if (!ui) {
 			xdt_err("%s", err);
+			exports_close(a);
 			source_close(a, &src);
 			return 1;
 		}
