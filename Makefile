@@ -62,7 +62,7 @@ FUZZ_SECONDS ?= 60
 # Variant "" is the normal build in build/; "asan/" is ASan+UBSan in build/asan/.
 obj = $(patsubst %.c,$(B)/$(1)obj/%.o,$(2))
 
-.PHONY: all deps configure test check check-unit check-replay check-e2e check-live check-hostile check-bpf check-kern check-dpi check-proc check-enrich check-sandbox check-export check-iface check-ui check-flood check-fuzz fuzz run bench \
+.PHONY: all deps configure test check check-unit check-replay check-e2e check-live check-hostile check-bpf check-kern check-dpi check-proc check-enrich check-sandbox check-export check-iface check-ui check-flood check-signals check-fuzz fuzz run bench soak \
 	install uninstall clean asan format
 .DEFAULT_GOAL := all
 
@@ -208,6 +208,16 @@ check-ui: $(B)/xdptop
 # Floods of new flows (bench/xdp_bench flood), prefix ring and AF_XDP ring exhaustion.
 check-flood: $(B)/xdptop $(B)/bench/xdp_bench
 	XDPTOP=$(B)/xdptop XDP_BENCH=$(B)/bench/xdp_bench bash tests/flood/run.sh
+
+# SIGTERM/SIGINT flush and detach, SIGHUP reopens the logs, a second instance.
+check-signals: $(B)/xdptop
+	XDPTOP=$(B)/xdptop bash tests/signals/run.sh
+
+# Not in `make test`: ten minutes of churning traffic, RSS, fds and flow ages watched
+# (SOAK_SECONDS to change; docs/SOAK.md has the figures).
+SOAK_SECONDS ?= 600
+soak: $(B)/xdptop
+	XDPTOP=$(B)/xdptop SOAK_SECONDS=$(SOAK_SECONDS) bash tests/soak/run.sh
 
 $(B)/bench/engine_bench: bench/engine_bench.c $(B)/libxdt-core.a $(HDRS)
 	@mkdir -p $(dir $@)

@@ -185,6 +185,33 @@ static const char *xdp_attached_mode(int ifindex)
 	}
 }
 
+/*
+ * Who holds @ifindex's XDP hook, for the message when ours cannot attach: another
+ * xdptop (our program's name), or the program's id and name. "" if none is seen.
+ */
+static void xdp_holder(int ifindex, char *buf, size_t len)
+{
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	struct bpf_prog_info info;
+	__u32 info_len = sizeof(info);
+	int fd;
+
+	buf[0] = 0;
+	if (bpf_xdp_query(ifindex, 0, &q) < 0 || !q.prog_id)
+		return;
+	memset(&info, 0, sizeof(info));
+	fd = bpf_prog_get_fd_by_id(q.prog_id);
+	if (fd >= 0 && bpf_obj_get_info_by_fd(fd, &info, &info_len) < 0)
+		info.name[0] = 0;
+	if (fd >= 0)
+		close(fd);
+	if (!strcmp(info.name, "xdt_xdp"))
+		snprintf(buf, len, "another xdptop is capturing there (XDP program %u)", q.prog_id);
+	else
+		snprintf(buf, len, "XDP program %u%s%s is attached to it", q.prog_id,
+			 info.name[0] ? " " : "", info.name);
+}
+
 static int attach_one(struct xdt_kernel *k, struct attachment *a, int mirror, char *err,
 		      size_t errlen)
 {
@@ -203,13 +230,23 @@ static int attach_one(struct xdt_kernel *k, struct attachment *a, int mirror, ch
 		fd = bpf_link_create(bpf_program__fd(k->xdp->progs.xdt_xdp), a->ifindex, BPF_XDP,
 				     &lo);
 		if (fd < 0) {
+			char holder[128] = "";
+
 			rc = -errno;
-			snprintf(err, errlen, "XDP attach to %s failed: native: %s, generic: %s%s",
-				 a->ifname, strerror(-native), strerror(-rc),
-				 rc == -EBUSY || rc == -EEXIST
-					 ? " (another XDP program is attached; remove it or use "
-					   "--backend pcap)"
-					 : " (use --backend pcap)");
+			/* An interface has one XDP hook: never take it from whoever holds it. */
+			if (rc == -EBUSY || rc == -EEXIST)
+				xdp_holder(a->ifindex, holder, sizeof(holder));
+			if (holder[0])
+				snprintf(err, errlen, "XDP attach to %s failed: %s; stop it first, or "
+					 "use --backend pcap, which runs beside it", a->ifname,
+					 holder);
+			else
+				snprintf(err, errlen, "XDP attach to %s failed: native: %s, generic: "
+					 "%s%s", a->ifname, strerror(-native), strerror(-rc),
+					 rc == -EBUSY || rc == -EEXIST
+						 ? " (another XDP program is attached; remove it or "
+						   "use --backend pcap)"
+						 : " (use --backend pcap)");
 			return rc;
 		}
 		xdt_dbg("native XDP on %s failed (%s); attached in generic mode", a->ifname,

@@ -29,6 +29,9 @@
 #             AF_XDP rings overrun: losses counted and shown, flow counters exact
 #   dpi       real clients and servers (TLS, HTTP, DNS, SSH, QUIC) captured; names from
 #             xdptop -r and from the xdp backend (replayed live) against tshark
+#   signals   SIGTERM/SIGINT with every output on: all of it complete (tshark, nfdump,
+#             the event log closed), nothing attached after; SIGHUP reopens the logs
+#             under the lock-down; a second instance refused or beside the first
 #   docs      --help, xdptop(8) and the option parser know the same flags
 set -u
 B=${1:-build}
@@ -102,6 +105,7 @@ script export env XDPTOP="$B/xdptop" bash tests/export/run.sh
 script iface env XDPTOP="$B/xdptop" bash tests/iface/run.sh
 script ui env XDPTOP="$B/xdptop" bash tests/ui/run.sh
 script flood env XDPTOP="$B/xdptop" XDP_BENCH="$B/bench/xdp_bench" bash tests/flood/run.sh
+script signals env XDPTOP="$B/xdptop" bash tests/signals/run.sh
 script docs env XDPTOP="$B/xdptop" bash tests/docs/run.sh
 script fuzz env FUZZ_SECONDS=5 bash tests/fuzz/run.sh "$B"
 

@@ -59,6 +59,9 @@
 #define OFFLINE_BATCH 4096
 
 static volatile sig_atomic_t stop_signal;
+/* SIGHUP with --json: reopen the log files (log rotation), at the next turn of the loop. */
+static volatile sig_atomic_t reopen_pending;
+static int hup_reopens;
 #ifdef XDT_SELFTEST
 /* Test build: SIGUSR2 asks for the escape attempts (sandbox/selftest.h). */
 static volatile sig_atomic_t selftest_pending;
@@ -111,11 +114,21 @@ static void on_signal(int sig)
 		return;
 	}
 #endif
+	if (sig == SIGHUP && hup_reopens) {
+		reopen_pending = 1;
+		return;
+	}
 	stop_signal = sig;
 	ui_stop = 1;
 }
 
-static void install_signals(void)
+/*
+ * SIGINT and SIGTERM stop (the final table, every export closed, links gone).
+ * SIGHUP reopens the log files when the output is JSON lines (a daemon's
+ * convention, for logrotate); on the screen it means the terminal hung up, and
+ * stops too: a screen left on a dead terminal would only spin.
+ */
+static void install_signals(int reopen)
 {
 	/*
 	 * SA_RESTART: a signal that comes while stdout is blocked on a slow reader must
@@ -125,6 +138,7 @@ static void install_signals(void)
 	 */
 	struct sigaction sa = { .sa_handler = on_signal, .sa_flags = SA_RESTART };
 
+	hup_reopens = reopen;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
@@ -265,6 +279,7 @@ static uint64_t pexp_now(void *arg)
 }
 
 static void owners_fallback(struct app *a, int refresh, int force);
+static void logs_reopen(struct app *a);
 
 /* A capture file closes: owners of its flows not found yet are looked up now. */
 static void pexp_refresh(void *arg)
@@ -291,6 +306,9 @@ static int exports_open(const struct xdt_opts *o, struct app *a, struct xdt_sand
 			xdt_err("%s", err);
 			return 1;
 		}
+		/* Reopened on SIGHUP (JSON output only; a device or FIFO never is). */
+		if (!a->ui && xdt_eventlog_reopenable(a->elog))
+			so->reopen_paths[so->n_reopen++] = o->json_log_path;
 	}
 	if (o->prom_path) {
 		err[0] = 0;
@@ -375,6 +393,14 @@ static void exports_bind(struct app *a)
 /* At exit, while the table still holds the open flows. */
 static void exports_close(struct app *a)
 {
+	if (a->elog && a->e) {
+		struct xdt_json_ctx jc = json_ctx(a);
+
+		xdt_eventlog_finish(a->elog, xdt_engine_flows(a->e),
+				    a->o && a->o->read_path ? xdt_engine_now(a->e)
+							     : clock_ns(CLOCK_REALTIME),
+				    &jc);
+	}
 	if (a->ipfix) {
 		xdt_ipfix_free(a->ipfix, xdt_engine_flows(a->e));
 		a->ipfix = NULL;
@@ -518,6 +544,8 @@ static int run_file(const struct xdt_opts *o, struct app *a, struct xdt_pcap *c)
 	int n, rc = 0;
 
 	while (!stop_signal) {
+		if (reopen_pending)
+			logs_reopen(a);
 		n = xdt_pcap_dispatch(c, e, OFFLINE_BATCH, err, sizeof(err));
 		if (n < 0) {
 			unsigned long long n_read = xdt_engine_stats(e)->packets;
@@ -627,6 +655,8 @@ static int live_loop(const struct xdt_opts *o, struct live *l)
 	while (!stop_signal) {
 		uint64_t wait_ns;
 
+		if (reopen_pending)
+			logs_reopen(l->app);
 #ifdef XDT_SELFTEST
 		if (selftest_pending) {
 			selftest_pending = 0;
@@ -1438,8 +1468,10 @@ static int run(struct xdt_opts *o, struct app *a, struct xdt_sandbox_opts *so)
 		o->interval_ns = (uint64_t)o->refresh_ms * 1000000ULL;
 	}
 	rc = source_open(o, a, &src);
-	if (rc)
+	if (rc) {
+		exports_close(a);	/* files made at start-up are finished, not left open */
 		return rc;
+	}
 	if (src.kind != SRC_FILE) {
 		char ierr[256];
 
@@ -1455,6 +1487,7 @@ static int run(struct xdt_opts *o, struct app *a, struct xdt_sandbox_opts *so)
 		ui = xdt_ui_open(a->box, &uo, err, sizeof(err));
 		if (!ui) {
 			xdt_err("%s", err);
+			exports_close(a);
 			source_close(a, &src);
 			return 1;
 		}
@@ -1501,6 +1534,8 @@ static int run(struct xdt_opts *o, struct app *a, struct xdt_sandbox_opts *so)
 }
 
 static FILE *log_file;
+static char log_path[4096];	/* what log_file was opened as; "" without one */
+static enum xdt_log_level log_file_level;
 
 static void log_file_close(void)
 {
@@ -1519,7 +1554,7 @@ static int log_file_open(const struct xdt_opts *o)
 {
 	const char *dir = o->log_dir ? o->log_dir : "logs";
 	int level = o->log_level >= 0 ? o->log_level : XDT_LOG_INFO;
-	char path[4096], stamp[32];
+	char *path = log_path, stamp[32];
 	time_t now = time(NULL);
 	struct tm tm;
 	int fd, i;
@@ -1532,9 +1567,9 @@ static int log_file_open(const struct xdt_opts *o)
 	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
 	for (i = 0, fd = -1; fd < 0 && i < 100; i++) {
 		if (i)
-			snprintf(path, sizeof(path), "%s/xdptop_%s-%d.log", dir, stamp, i);
+			snprintf(path, sizeof(log_path), "%s/xdptop_%s-%d.log", dir, stamp, i);
 		else
-			snprintf(path, sizeof(path), "%s/xdptop_%s.log", dir, stamp);
+			snprintf(path, sizeof(log_path), "%s/xdptop_%s.log", dir, stamp);
 		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC | O_NOCTTY,
 			  0640);
 		if (fd < 0 && errno != EEXIST)
@@ -1545,13 +1580,68 @@ static int log_file_open(const struct xdt_opts *o)
 		xdt_err("--log-dir: cannot create a log file in %s: %s", dir, strerror(errno));
 		if (fd >= 0)
 			close(fd);
+		log_path[0] = 0;
 		return 1;
 	}
 	atexit(log_file_close);
-	xdt_log_set_file(log_file, (enum xdt_log_level)level);
+	log_file_level = (enum xdt_log_level)level;
+	xdt_log_set_file(log_file, log_file_level);
 	xdt_info("logging (%s and above) to %s",
 		 (const char *[]){ "error", "warn", "info", "debug" }[level], path);
 	return 0;
+}
+
+/*
+ * SIGHUP: the log file again under the name it was made with (logrotate renamed
+ * it, or copied and truncated it). The new file first: if it cannot be opened,
+ * the old one goes on. 1 if reopened, 0 without a log file, -errno.
+ */
+static int log_file_reopen(void)
+{
+	FILE *nf, *old = log_file;
+	int fd;
+
+	if (!log_file)
+		return 0;
+	fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0640);
+	if (fd < 0)
+		return -errno;
+	nf = fdopen(fd, "a");
+	if (!nf) {
+		int e = errno;
+
+		close(fd);
+		return -e;
+	}
+	/* Once set, no thread writes to the old file (util/log.h): it can close. */
+	xdt_log_set_file(nf, log_file_level);
+	log_file = nf;
+	fclose(old);
+	return 1;
+}
+
+/* SIGHUP with JSON output: the log files reopened by their paths, and said so. */
+static void logs_reopen(struct app *a)
+{
+	const char *jl = a->o ? a->o->json_log_path : NULL;
+	int lr, er;
+
+	reopen_pending = 0;
+	lr = log_file_reopen();
+	er = xdt_eventlog_reopen(a->elog);
+	if (lr > 0)
+		xdt_info("SIGHUP: reopened the log file %s", log_path);
+	else if (lr < 0)
+		xdt_warn("SIGHUP: cannot reopen the log file %s: %s; still writing to the file "
+			 "open before", log_path, strerror(-lr));
+	if (er > 0)
+		xdt_info("SIGHUP: reopened --json-log %s", jl);
+	else if (er < 0)
+		xdt_warn("SIGHUP: cannot reopen --json-log %s: %s; still writing to the file "
+			 "open before", jl, strerror(-er));
+	if (!lr && !er)
+		xdt_info("SIGHUP: no log file to reopen (--log-dir, or --json-log to a regular "
+			 "file)");
 }
 
 /* The options (from the configuration file and argv) point into these: kept to the end. */
@@ -1634,6 +1724,9 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
+	/* The log file is reopened on SIGHUP (JSON output): its directory stays writable. */
+	if (log_path[0] && !a.ui)
+		so.reopen_paths[so.n_reopen++] = log_path;
 	open_enrichment(&o, &a);
 	if (exports_open(&o, &a, &so)) {
 		exports_close(&a);
@@ -1664,7 +1757,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	exports_bind(&a);
-	install_signals();
+	install_signals(!a.ui);
 	rc = run(&o, &a, &so);
 	xdt_engine_free(a.e);
 	xdt_proc_snapshot_free(a.snap);

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* The --json-log event log and the --pcap-export sidecars (user/export/). */
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "engine.h"
 #include "export/eventlog.h"
@@ -213,6 +215,111 @@ Test(eventlog, names_a_path_it_cannot_open)
 
 	cr_assert_null(xdt_eventlog_open("/nonexistent/xdt/ev.jsonl", err, sizeof(err)));
 	cr_assert(strstr(err, "/nonexistent/xdt/ev.jsonl"), "%s", err);
+}
+
+Test(eventlog, closes_the_flows_still_open_when_it_finishes, .init = mkdir_tmp, .fini = rm_tmp)
+{
+	struct elog_ctx c = { 0 };
+	struct xdt_engine_opts o = { .max_flows = 8, .seed = 1, .on_flow_end = elog_end, .ctx = &c };
+	char path[256], err[256], (*lines)[4096] = calloc(16, 4096);
+	int n, i, closed = 0, udp_opened = -1, udp_closed = -1;
+
+	snprintf(path, sizeof(path), "%s/ev.jsonl", dir);
+	c.l = xdt_eventlog_open(path, err, sizeof(err));
+	cr_assert_not_null(c.l, "%s", err);
+	c.e = xdt_engine_new(&o);
+	feed(c.e, frame(6, 1, 40000, 2, 80, 0x02), T0);
+	feed(c.e, frame(6, 2, 80, 1, 40000, 0x12), T0 + 1000);
+	xdt_eventlog_scan(c.l, xdt_engine_flows(c.e), T0 + 2000, NULL);
+	/* Seen after the last scan: opened and closed at the finish. */
+	feed(c.e, frame(17, 1, 5000, 2, 7001, 0), T0 + 3000);
+	xdt_eventlog_finish(c.l, xdt_engine_flows(c.e), T0 + 4000, NULL);
+	xdt_eventlog_close(c.l);
+	n = read_lines(path, lines, 16);
+	cr_assert_eq(n, 4, "%d lines", n);
+	for (i = 0; i < n; i++) {
+		int udp = strstr(lines[i], "\"sport\":5000") != NULL;
+
+		if (udp && strstr(lines[i], "connection_opened"))
+			udp_opened = i;
+		if (!strstr(lines[i], "connection_closed"))
+			continue;
+		closed++;
+		if (udp)
+			udp_closed = i;
+		cr_assert(strstr(lines[i], "\"end\":\"exit\""), "%s", lines[i]);
+	}
+	cr_assert_eq(closed, 2);
+	cr_assert(udp_opened >= 0 && udp_opened < udp_closed,
+		  "the UDP flow is opened (line %d) before it is closed (line %d)", udp_opened,
+		  udp_closed);
+	/* The table's flows are not ended by it: the final table shows them live. */
+	cr_assert_eq(xdt_flow_table_count(xdt_engine_flows(c.e)), 2);
+	cr_assert_eq(xdt_engine_last_flow(c.e)->end, XDT_END_NONE);
+	xdt_engine_free(c.e);
+	free(lines);
+}
+
+Test(eventlog, reopens_its_path_after_a_rename, .init = mkdir_tmp, .fini = rm_tmp)
+{
+	struct xdt_engine_opts o = { .max_flows = 8, .seed = 1 };
+	struct xdt_engine *e = xdt_engine_new(&o);
+	char path[256], old[270], err[256], (*lines)[4096] = calloc(16, 4096);
+	struct xdt_eventlog *l;
+
+	snprintf(path, sizeof(path), "%s/ev.jsonl", dir);
+	snprintf(old, sizeof(old), "%s.1", path);
+	l = xdt_eventlog_open(path, err, sizeof(err));
+	cr_assert_not_null(l, "%s", err);
+	cr_assert(xdt_eventlog_reopenable(l));
+	xdt_eventlog_stats_event(l, e, NULL, T0);
+	cr_assert_eq(rename(path, old), 0);
+	xdt_eventlog_stats_event(l, e, NULL, T0 + SEC);	/* still to the renamed file */
+	cr_assert_eq(xdt_eventlog_reopen(l), 1);
+	xdt_eventlog_stats_event(l, e, NULL, T0 + 2 * SEC);
+	xdt_eventlog_close(l);
+	cr_assert_eq(read_lines(old, lines, 16), 2);
+	cr_assert_eq(read_lines(path, lines, 16), 1);
+	cr_assert(strstr(lines[0], "\"event\":\"stats\""), "%s", lines[0]);
+	xdt_engine_free(e);
+	free(lines);
+}
+
+Test(eventlog, keeps_writing_where_it_did_when_the_reopen_fails, .init = mkdir_tmp,
+     .fini = rm_tmp)
+{
+	struct xdt_engine_opts o = { .max_flows = 8, .seed = 1 };
+	struct xdt_engine *e = xdt_engine_new(&o);
+	char sub[256], path[300], old[300], err[256], (*lines)[4096] = calloc(16, 4096);
+	struct xdt_eventlog *l;
+
+	snprintf(sub, sizeof(sub), "%s/d", dir);
+	cr_assert_eq(mkdir(sub, 0700), 0);
+	snprintf(path, sizeof(path), "%s/ev.jsonl", sub);
+	snprintf(old, sizeof(old), "%s/ev.jsonl", dir);
+	l = xdt_eventlog_open(path, err, sizeof(err));
+	cr_assert_not_null(l, "%s", err);
+	/* Its directory is gone: the open fails, the old file goes on. */
+	cr_assert_eq(rename(path, old), 0);
+	cr_assert_eq(rmdir(sub), 0);
+	cr_assert_eq(xdt_eventlog_reopen(l), -ENOENT);
+	xdt_eventlog_stats_event(l, e, NULL, T0);
+	xdt_eventlog_close(l);
+	cr_assert_eq(read_lines(old, lines, 16), 1);
+	xdt_engine_free(e);
+	free(lines);
+}
+
+Test(eventlog, does_not_reopen_a_device)
+{
+	struct xdt_eventlog *l;
+	char err[256];
+
+	l = xdt_eventlog_open("/dev/null", err, sizeof(err));
+	cr_assert_not_null(l, "%s", err);
+	cr_assert_not(xdt_eventlog_reopenable(l));
+	cr_assert_eq(xdt_eventlog_reopen(l), 0);
+	xdt_eventlog_close(l);
 }
 
 /* --- pcap export sidecars ---------------------------------------------------------- */

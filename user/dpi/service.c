@@ -203,10 +203,27 @@ const struct xdt_service *xdt_service_table(uint8_t ipproto, size_t *n)
 	}
 }
 
-/* A port -> name table read from a file: one slot per port and protocol. */
+/*
+ * A port -> name table read from a file: one slot per port and protocol, and a
+ * bitmap of the slots that hold a name. Lookups go through the bitmap: every new
+ * ephemeral port a flow uses would otherwise read a new page of the 1 MiB
+ * names[] array (a read fault costs a resident page too), and RSS would creep up
+ * for as long as new ports come, as the soak test saw.
+ */
 struct loaded {
+	uint64_t named[2][65536 / 64];
 	char *names[2][65536];	/* [0] tcp, [1] udp; NULL: not named */
 };
+
+static int is_named(const struct loaded *l, int slot, unsigned long port)
+{
+	return (l->named[slot][port / 64] >> (port % 64)) & 1;
+}
+
+static const char *loaded_name(const struct loaded *l, int slot, uint16_t port)
+{
+	return l && is_named(l, slot, port) ? l->names[slot][port] : NULL;
+}
 
 static struct loaded *rank_table[2];	/* XDT_SERVICE_OVER, XDT_SERVICE_UNDER */
 
@@ -223,7 +240,8 @@ static void loaded_free(struct loaded *l)
 		return;
 	for (p = 0; p < 2; p++)
 		for (i = 0; i < 65536; i++)
-			free(l->names[p][i]);
+			if (is_named(l, (int)p, i))
+				free(l->names[p][i]);
 	free(l);
 }
 
@@ -285,7 +303,7 @@ int xdt_service_load(const char *path, enum xdt_service_rank rank)
 				;
 			continue;
 		}
-		if (!services_line(line, &name, &port, &slot) || l->names[slot][port])
+		if (!services_line(line, &name, &port, &slot) || is_named(l, slot, port))
 			continue;
 		l->names[slot][port] = strdup(name);
 		if (!l->names[slot][port]) {
@@ -294,6 +312,7 @@ int xdt_service_load(const char *path, enum xdt_service_rank rank)
 				loaded_free(l);
 			return -ENOMEM;
 		}
+		l->named[slot][port / 64] |= 1ULL << (port % 64);
 		added++;
 	}
 	fclose(f);
@@ -326,12 +345,10 @@ const char *xdt_service_name(uint8_t ipproto, uint16_t port)
 
 	if (slot < 0)
 		return NULL;
-	if (rank_table[0] && rank_table[0]->names[slot][port])
-		return rank_table[0]->names[slot][port];
-	n = builtin_name(ipproto, port);
-	if (n)
-		return n;
-	return rank_table[1] ? rank_table[1]->names[slot][port] : NULL;
+	n = loaded_name(rank_table[0], slot, port);
+	if (!n)
+		n = builtin_name(ipproto, port);
+	return n ? n : loaded_name(rank_table[1], slot, port);
 }
 
 uint16_t xdt_service_server_port(uint8_t ipproto, uint16_t port_a, uint16_t port_b)

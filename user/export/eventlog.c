@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "eventlog.h"
 #include "../view/build.h"
@@ -23,6 +24,11 @@ struct xdt_eventlog {
 	size_t list_cap;
 };
 
+static int open_log(const char *path)
+{
+	return open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0640);
+}
+
 struct xdt_eventlog *xdt_eventlog_open(const char *path, char *err, size_t errlen)
 {
 	struct xdt_eventlog *l = calloc(1, sizeof(*l));
@@ -32,7 +38,7 @@ struct xdt_eventlog *xdt_eventlog_open(const char *path, char *err, size_t errle
 		free(l);
 		return NULL;
 	}
-	l->fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0640);
+	l->fd = open_log(path);
 	if (l->fd < 0) {
 		snprintf(err, errlen, "--json-log: cannot open %s: %s", path, strerror(errno));
 		free(l->path);
@@ -40,6 +46,28 @@ struct xdt_eventlog *xdt_eventlog_open(const char *path, char *err, size_t errle
 		return NULL;
 	}
 	return l;
+}
+
+int xdt_eventlog_reopenable(const struct xdt_eventlog *l)
+{
+	struct stat st;
+
+	return l && fstat(l->fd, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+int xdt_eventlog_reopen(struct xdt_eventlog *l)
+{
+	int fd;
+
+	if (!xdt_eventlog_reopenable(l))
+		return 0;
+	/* The new descriptor first: a failure leaves the log writing where it did. */
+	fd = open_log(l->path);
+	if (fd < 0)
+		return -errno;
+	close(l->fd);
+	l->fd = fd;
+	return 1;
 }
 
 /* Write the line in l->buf[0..len) with as few write(2)s as the kernel allows. */
@@ -144,24 +172,32 @@ static uint8_t catch_up(struct xdt_eventlog *l, const struct xdt_flow *f, uint64
 	return due;
 }
 
-void xdt_eventlog_scan(struct xdt_eventlog *l, struct xdt_flow_table *t, uint64_t now_ns,
-		       const struct xdt_json_ctx *ctx)
+/* The flows of @t into l->list (grown as needed and kept); how many, or 0 if out of memory. */
+static size_t list_flows(struct xdt_eventlog *l, struct xdt_flow_table *t)
 {
-	size_t n = xdt_flow_table_count(t), i;
+	size_t n = xdt_flow_table_count(t);
 
-	if (!l)
-		return;
 	if (n > l->list_cap) {
 		const struct xdt_flow **nl = realloc(l->list, n * sizeof(*nl));
 
 		if (!nl) {
 			l->st.errors++;
-			return;
+			return 0;
 		}
 		l->list = nl;
 		l->list_cap = n;
 	}
-	n = xdt_flow_table_list(t, l->list, n);
+	return xdt_flow_table_list(t, l->list, n);
+}
+
+void xdt_eventlog_scan(struct xdt_eventlog *l, struct xdt_flow_table *t, uint64_t now_ns,
+		       const struct xdt_json_ctx *ctx)
+{
+	size_t n, i;
+
+	if (!l)
+		return;
+	n = list_flows(l, t);
 	for (i = 0; i < n; i++) {
 		uint8_t done;
 		struct xdt_flow *m;
@@ -183,6 +219,28 @@ void xdt_eventlog_flow_end(struct xdt_eventlog *l, const struct xdt_flow *f, uin
 		return;
 	catch_up(l, f, now_ns, ctx);
 	flow_event(l, "connection_closed", f, now_ns, ctx);
+}
+
+void xdt_eventlog_finish(struct xdt_eventlog *l, struct xdt_flow_table *t, uint64_t now_ns,
+			 const struct xdt_json_ctx *ctx)
+{
+	size_t n, i;
+
+	if (!l)
+		return;
+	n = list_flows(l, t);
+	for (i = 0; i < n; i++) {
+		/* The table lends const pointers; the flow itself is found by its key. */
+		struct xdt_flow *m = xdt_flow_table_lookup(t, &l->list[i]->key);
+
+		if (m != l->list[i])
+			continue;
+		catch_up(l, m, now_ns, ctx);
+		/* Marked for the record only: the table itself is not ending it. */
+		m->end = XDT_END_EXIT;
+		flow_event(l, "connection_closed", m, now_ns, ctx);
+		m->end = XDT_END_NONE;
+	}
 }
 
 void xdt_eventlog_stats_event(struct xdt_eventlog *l, struct xdt_engine *e,

@@ -8,7 +8,8 @@
  * stood when the event was written. Events: connection_opened (first seen),
  * app_detected (DPI named the protocol, and again once if a name such as the
  * SNI or Host came later), process_attributed (the owning process became
- * known), connection_closed (the flow left the table; final counters), and
+ * known), connection_closed (the flow left the table, or xdptop stopped with
+ * it still there: final counters, "end" says which), and
  * stats ({"type":"event","event":"stats","time":...,"stats":{the --json stats
  * object}}).
  *
@@ -53,6 +54,13 @@ void xdt_eventlog_scan(struct xdt_eventlog *l, struct xdt_flow_table *t, uint64_
 void xdt_eventlog_flow_end(struct xdt_eventlog *l, const struct xdt_flow *f, uint64_t now_ns,
 			   const struct xdt_json_ctx *ctx);
 
+/*
+ * xdptop stops: every flow still in @t owes connection_closed, its "end"
+ * "exit" (and any event it still owes first). Call once, before the table goes.
+ */
+void xdt_eventlog_finish(struct xdt_eventlog *l, struct xdt_flow_table *t, uint64_t now_ns,
+			 const struct xdt_json_ctx *ctx);
+
 /* A stats event. */
 void xdt_eventlog_stats_event(struct xdt_eventlog *l, struct xdt_engine *e,
 			      const struct xdt_capture_stats *cap, uint64_t now_ns);
@@ -65,6 +73,17 @@ void xdt_eventlog_stats_event(struct xdt_eventlog *l, struct xdt_engine *e,
 void xdt_eventlog_interface(struct xdt_eventlog *l, const char *name, const char *change,
 			    int ifindex, unsigned int mtu, int admin_up, int running,
 			    uint64_t now_ns);
+
+/*
+ * Reopen the file by its path, for log rotation (SIGHUP): the file was renamed,
+ * or copied and truncated; new lines go to the path again, created if missing.
+ * 1 if reopened; 0 if the log is not a regular file (a device, a FIFO: nothing
+ * to rotate); -errno if the open failed, and the old file is still written.
+ */
+int xdt_eventlog_reopen(struct xdt_eventlog *l);
+
+/* Is the log a regular file, which xdt_eventlog_reopen() would reopen? */
+int xdt_eventlog_reopenable(const struct xdt_eventlog *l);
 
 /* The first write error not yet reported, naming the file, or NULL (each once). */
 const char *xdt_eventlog_error(struct xdt_eventlog *l);

@@ -79,6 +79,8 @@ const char *xdt_flow_end_name(enum xdt_flow_end e)
 		return "evicted";
 	case XDT_END_REUSED:
 		return "reused";
+	case XDT_END_EXIT:
+		return "exit";
 	default:
 		return "none";
 	}

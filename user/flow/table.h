@@ -36,6 +36,7 @@ enum xdt_flow_end {
 	XDT_END_IDLE,		/* idle timeout */
 	XDT_END_EVICTED,	/* table full */
 	XDT_END_REUSED,		/* a new connection took the same key */
+	XDT_END_EXIT,		/* still in the table when xdptop stopped (event log) */
 };
 
 enum xdt_dir {

@@ -2,9 +2,10 @@
 /*
  * Landlock, as much of it as the kernel has (ABI 1 to 7): after lock-down the
  * filesystem is readable only under /proc, /etc/passwd and the paths the features
- * chose; writable only for their output files; TCP bind is denied and TCP connect
- * allowed to port 53 only (reverse DNS falls back to TCP), from ABI 4; abstract
- * unix sockets and signals cannot reach outside the sandbox, from ABI 6.
+ * chose; writable only for their output files and the directories of logs reopened
+ * on SIGHUP; TCP bind is denied and TCP connect allowed to port 53 only (reverse
+ * DNS falls back to TCP), from ABI 4; abstract unix sockets and signals cannot
+ * reach outside the sandbox, from ABI 6.
  *
  * The system headers may predate the network and scope parts of the ABI, so the
  * constants and the attribute layout are spelled out here; the kernel checks the
@@ -162,6 +163,16 @@ void xdt_sb_landlock(const struct xdt_sandbox_opts *o, struct xdt_sb_layer_repor
 		rc = allow_path(rs, dir, LL_FS_WRITE_FILE | LL_FS_READ_FILE | LL_FS_MAKE_REG |
 					 LL_FS_REMOVE_FILE | LL_FS_TRUNCATE,
 				handled);
+	}
+	/*
+	 * A log reopened after rotation: the file is created again under its old name
+	 * (MAKE_REG) and opened for appending (WRITE_FILE). Landlock cannot name a file
+	 * that does not exist yet, so both rights are on its directory; no reading,
+	 * removing or truncating there.
+	 */
+	for (i = 0; !rc && i < o->n_reopen && i < XDT_SB_MAX_PATHS; i++) {
+		dir_of(o->reopen_paths[i], dir, sizeof(dir));
+		rc = allow_path(rs, dir, LL_FS_WRITE_FILE | LL_FS_MAKE_REG, handled);
 	}
 	if (!rc && abi >= 4 && o->resolvers) {
 		struct ll_net_port_attr np = { .allowed_access = LL_NET_CONNECT_TCP, .port = 53 };

@@ -35,6 +35,12 @@ struct xdt_sandbox_opts {
 	const char *write_paths[XDT_SB_MAX_PATHS];
 	unsigned int n_write;
 	/*
+	 * Files reopened by their path after lock-down (SIGHUP, for log rotation):
+	 * their directories may get the file anew and have it written, nothing more.
+	 */
+	const char *reopen_paths[XDT_SB_MAX_PATHS];
+	unsigned int n_reopen;
+	/*
 	 * TCP/UDP to port 53 of these servers only, the very list the PTR client
 	 * uses (so the two cannot disagree); NULL: no TCP or UDP to anywhere.
 	 */

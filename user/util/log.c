@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <time.h>
@@ -8,11 +9,15 @@
 static enum xdt_log_level cur_level = XDT_LOG_WARN;
 static FILE *log_file;
 static enum xdt_log_level file_level;
+/* The file may be swapped (SIGHUP) while another thread writes to it. */
+static pthread_mutex_t file_lock = PTHREAD_MUTEX_INITIALIZER;
 
 void xdt_log_set_file(FILE *f, enum xdt_log_level level)
 {
+	pthread_mutex_lock(&file_lock);
 	log_file = f;
 	file_level = level;
+	pthread_mutex_unlock(&file_lock);
 }
 
 void xdt_log_set_level(enum xdt_log_level level)
@@ -37,9 +42,10 @@ void xdt_log(enum xdt_log_level level, const char *fmt, ...)
 	va_list ap;
 
 	static const char *const names[] = { "ERROR", "WARN", "INFO", "DEBUG" };
-	FILE *lf = log_file;
+	FILE *lf;
 
-	if (level > cur_level && !(lf && level <= file_level))
+	/* An unlocked peek: a message for nobody costs no lock. */
+	if (level > cur_level && !(log_file && level <= file_level))
 		return;
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
@@ -47,6 +53,8 @@ void xdt_log(enum xdt_log_level level, const char *fmt, ...)
 	/* One write per message, so lines from concurrent writers do not interleave. */
 	if (level <= cur_level)
 		fprintf(stderr, "xdptop: %s%s\n", prefix[level], buf);
+	pthread_mutex_lock(&file_lock);
+	lf = log_file;
 	if (lf && level <= file_level) {
 		struct timespec ts;
 		struct tm tm;
@@ -58,4 +66,5 @@ void xdt_log(enum xdt_log_level level, const char *fmt, ...)
 			ts.tv_nsec / 1000000, names[level], buf);
 		fflush(lf);
 	}
+	pthread_mutex_unlock(&file_lock);
 }

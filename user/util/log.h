@@ -18,7 +18,8 @@ enum xdt_log_level xdt_log_get_level(void);
 /*
  * Also write messages at or below @level to @f (NULL: no file), each line
  * "2026-11-24T03:37:14.123Z LEVEL message", flushed per line. The file is the
- * caller's to close after xdt_log_set_file(NULL, ...).
+ * caller's to close once another xdt_log_set_file() (NULL or a new file, as
+ * after a SIGHUP) has returned: no thread writes to it after that.
  */
 void xdt_log_set_file(FILE *f, enum xdt_log_level level);
 
