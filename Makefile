@@ -62,7 +62,7 @@ FUZZ_SECONDS ?= 60
 # Variant "" is the normal build in build/; "asan/" is ASan+UBSan in build/asan/.
 obj = $(patsubst %.c,$(B)/$(1)obj/%.o,$(2))
 
-.PHONY: all deps configure test check check-unit check-replay check-e2e check-live check-hostile check-bpf check-kern check-dpi check-proc check-enrich check-sandbox check-export check-iface check-ui check-flood check-signals check-fuzz fuzz run bench soak \
+.PHONY: all deps configure test check check-unit check-replay check-valgrind check-e2e check-live check-hostile check-bpf check-kern check-dpi check-proc check-enrich check-sandbox check-export check-iface check-ui check-flood check-signals check-fuzz fuzz run bench soak \
 	install uninstall clean asan format
 .DEFAULT_GOAL := all
 
@@ -242,6 +242,11 @@ check-unit: $(B)/tests/unit $(B)/asan/tests/unit
 
 check-replay: $(B)/xdptop $(B)/asan/xdptop
 	XDPTOP=$(B)/xdptop XDPTOP_ASAN=$(B)/asan/xdptop bash tests/replay/run.sh
+
+# The unit suite and xdptop -r (every replay case, the offline exports) under
+# valgrind's memcheck: normal build, no error and no leak allowed.
+check-valgrind: $(B)/xdptop $(B)/tests/unit
+	XDPTOP=$(B)/xdptop UNIT=$(B)/tests/unit bash tests/valgrind/run.sh
 
 check-e2e: $(B)/xdptop
 	XDPTOP=$(B)/xdptop bash tests/e2e/run.sh

@@ -14,13 +14,14 @@ set -eu
 # attribution test; tmux drives the screen in its test; MaxMind::DB::Writer makes
 # the GeoIP test's databases; nfcapd/nfdump (IPFIX collector) and node_exporter's
 # textfile collector read the exports back; iftop and nethogs are compared with
-# xdptop by make bench, and gnuplot draws its chart.
+# xdptop by make bench, and gnuplot draws its chart; valgrind runs the unit suite and
+# xdptop -r under memcheck.
 PKGS="build-essential pkg-config libpcap-dev libssl-dev libncurses-dev libseccomp-dev libcap-dev libmaxminddb-dev libyaml-dev clang llvm libclang-rt-dev libbpf-dev libxdp-dev
 bpftool libelf-dev zlib1g-dev
 libcriterion-dev tshark tcpdump curl bind9-dnsutils dnsmasq-base iputils-ping iproute2
 python3 coreutils ethtool openssl openssh-client openssh-server nginx ngtcp2-client
 ngtcp2-server tcpreplay netcat-openbsd tmux libmaxmind-db-writer-perl nfdump
-prometheus-node-exporter iftop nethogs gnuplot-nox"
+prometheus-node-exporter iftop nethogs gnuplot-nox valgrind"
 
 missing=
 for p in $PKGS; do

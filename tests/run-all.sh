@@ -5,7 +5,11 @@
 # adds up all of them. Exit status: 0 only if nothing failed.
 #   unit      criterion, normal build and ASan+UBSan build
 #   bpf       crafted frames through the XDP and TC programs (BPF_PROG_TEST_RUN)
-#   replay    bad and odd capture files through both binaries
+#   replay    bad and odd capture files through both binaries, and the offline
+#             exports of a replay (--pcap-export, --json-log, --prom-textfile)
+#   valgrind  the unit suite (each test's worker process) and xdptop -r over every
+#             replay case and export under memcheck: no error, no leak (definite,
+#             indirect, possible)
 #   e2e       real traffic in network namespaces, checked against tshark
 #   live      live capture on a veth, checked against interface counters and clients
 #   hostile   malformed and lying frames replayed and sent live through the xdp and pcap
@@ -92,6 +96,7 @@ unit unit-asan "$B/asan/tests/unit"
 [ "$(id -u)" = 0 ] && export XDT_BPF_REQUIRED=1
 unit bpf "$B/tests/bpf"
 script replay env XDPTOP="$B/xdptop" XDPTOP_ASAN="$B/asan/xdptop" bash tests/replay/run.sh
+script valgrind env XDPTOP="$B/xdptop" UNIT="$B/tests/unit" bash tests/valgrind/run.sh
 script e2e env XDPTOP="$B/xdptop" bash tests/e2e/run.sh
 script live env XDPTOP="$B/xdptop" bash tests/live/run.sh
 script hostile env XDPTOP="$B/xdptop" XDPTOP_ASAN="$B/asan/xdptop" bash tests/hostile/run.sh

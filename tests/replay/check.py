@@ -8,9 +8,12 @@ usage: check.py prep MANIFEST DIR                   list case names; write DIR/<
                                                     'FAIL replay/LABEL: why'; exit 0/1
 """
 import datetime
+import glob
 import ipaddress
 import json
+import os
 import re
+import subprocess
 import sys
 
 REASONS = ('zero_length caplen_exceeds_len truncated_l2 truncated_vlan vlan_too_deep '
@@ -203,6 +206,129 @@ def judge(alt, rc, out, err):
 
     if 'flows' in alt:
         p.extend(compare_flows(alt['flows'], flows))
+    if 'exports' in alt:
+        p.extend(check_exports(alt['exports'], flows, stats))
+    return p
+
+
+def tcpdump_text(paths):
+    """Every packet's time and bytes as tcpdump prints them, over @paths in order."""
+    text = []
+    for path in paths:
+        r = subprocess.run(['tcpdump', '-r', path, '-tt', '-n', '-xx'], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, errors='replace')
+        if r.returncode:
+            return None, '%s: tcpdump says %s' % (path, r.stderr.strip()[:200])
+        text.append(r.stdout)
+    return ''.join(text), None
+
+
+def rotated(base):
+    """FILE, FILE.1, FILE.2, ... as the pcapng writer names them, in order."""
+    seqs = []
+    for path in glob.glob(glob.escape(base) + '.*'):
+        ext = path[len(base) + 1:]
+        if ext.isdigit():
+            seqs.append(int(ext))
+    return [base] + ['%s.%d' % (base, n) for n in sorted(seqs)] if os.path.exists(base) else []
+
+
+def check_exports(x, flows, stats):
+    """The offline exports of a replay against the input and the JSON output."""
+    p = []
+    if 'pcapng' in x:
+        src, base = x['pcapng']
+        files = rotated(base)
+        if len(files) < x.get('pcapng_files', 1):
+            p.append('--pcap-export wrote %d file(s), want at least %d' % (
+                len(files), x.get('pcapng_files', 1)))
+        # tcpdump is the oracle: the same times and bytes, packet by packet.
+        want, e1 = tcpdump_text([src])
+        got, e2 = tcpdump_text(files)
+        if e1 or e2:
+            p.append(e1 or e2)
+        elif files and want != got:
+            nw, ng = want.count('\t0x0000:'), got.count('\t0x0000:')
+            p.append('--pcap-export: tcpdump reads %d packets from the export, %d from the '
+                     'input%s' % (ng, nw, '' if ng != nw else ', and they differ'))
+    if 'jsonlog' in x:
+        p.extend(check_jsonlog(x['jsonlog'], flows, stats))
+    if 'prom' in x:
+        p.extend(check_prom(x['prom'], stats))
+    if 'logdir' in x:
+        logs = glob.glob(os.path.join(glob.escape(x['logdir']), 'xdptop_*.log'))
+        if len(logs) != 1:
+            p.append('--log-dir holds %d log files, want 1' % len(logs))
+        else:
+            with open(logs[0], errors='replace') as f:
+                lines = f.read().splitlines()
+            bad = [ln for ln in lines if not LOG_RE.match(ln)]
+            if bad:
+                p.append('log file line not "<time> <level> <message>": %.80s' % bad[0])
+            if not any(" DEBUG " in ln for ln in lines):
+                p.append('--log-level debug: no debug line in the log file')
+    return p
+
+
+LOG_RE = re.compile(r'^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z (ERROR|WARN |INFO |DEBUG) ')
+
+
+def check_jsonlog(path, flows, stats):
+    """Every line an event; each flow of the output opened; the last stats the same."""
+    p = []
+    try:
+        with open(path, errors='replace') as f:
+            lines = f.read().split('\n')
+    except OSError as e:
+        return ['--json-log: %s' % e]
+    if lines.pop() != '':
+        p.append('--json-log: the last line is not complete')
+    opened, last_stats = set(), None
+    for n, line in enumerate(lines, 1):
+        try:
+            ev = json.loads(line, parse_constant=reject_constant)
+        except ValueError:
+            p.append('--json-log line %d is not JSON: %.80s' % (n, line))
+            continue
+        if not isinstance(ev, dict) or ev.get('type') != 'event' or ts_ns(ev.get('time')) is None:
+            p.append('--json-log line %d is not an event with a time: %.80s' % (n, line))
+        elif ev.get('event') == 'connection_opened' and isinstance(ev.get('flow'), dict):
+            opened.add(flow_key(ev['flow']))
+        elif ev.get('event') == 'stats':
+            last_stats = ev.get('stats')
+    missing = [key_str(flow_key(f)) for f in flows if flow_key(f) not in opened]
+    if missing:
+        p.append('--json-log: no connection_opened for %s' % ', '.join(missing[:3]))
+    if stats is not None:
+        if not isinstance(last_stats, dict):
+            p.append('--json-log: no stats event')
+        elif last_stats.get('packets') != stats.get('packets'):
+            p.append('--json-log: last stats event has %r packets, --json %r' % (
+                last_stats.get('packets'), stats.get('packets')))
+    return p
+
+
+def check_prom(path, stats):
+    """The metrics file in the text format, its totals those of the JSON stats."""
+    m = {}
+    try:
+        with open(path, errors='replace') as f:
+            for line in f:
+                line = line.strip()
+                if not line or line.startswith('#'):
+                    continue
+                name, _, value = line.rpartition(' ')
+                m[name] = float(value)
+    except (OSError, ValueError) as e:
+        return ['--prom-textfile: %s' % e]
+    p = []
+    if stats is not None:
+        for metric, k in (('xdptop_packets_total', 'packets'),
+                          ('xdptop_packets_unsupported_total', 'unsupported'),
+                          ('xdptop_flows_created_total', 'flows_total')):
+            if m.get(metric) != stats.get(k):
+                p.append('--prom-textfile: %s is %r, the JSON stats say %s %r' % (
+                    metric, m.get(metric), k, stats.get(k)))
     return p
 
 

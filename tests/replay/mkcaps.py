@@ -19,6 +19,10 @@ Expectation members (all optional except rc):
   flows         the exact set of flow records (list of partial records), or absent
   no_flows      true: stdout must hold no flow record
   counts_if_stats  like counts, checked only if there is a stats line
+  exports       files the run must have written: "pcapng" [input, export] (tcpdump
+                reads the same packets from both; "pcapng_files" at least that many
+                rotated files), "jsonlog", "prom", "logdir" (see check.py); relative
+                paths, from the directory xdptop runs in
 A case may also name a file to give xdptop on standard input ("stdin").
 """
 import json
@@ -765,6 +769,39 @@ def main():
             r['data'] = r['data'][:96]
     pcap_write(P('snaplen96.pcap'), sn, nsec=True, snaplen=96)
     case('snaplen_96', P('snaplen96.pcap'), ok_case(sn))
+
+    # --- the exports a replay can write: the capture again as pcapng (tcpdump must
+    # read the same packets from it), the event log, the metrics file, a log file.
+    # Their paths are relative: xdptop and check.py run in a directory whose out/
+    # is empty before each case.
+    out = 'out'
+
+    def exports(src, base='replay.pcapng', files=1):
+        args = ['--pcap-export', os.path.join(out, base),
+                '--json-log', os.path.join(out, 'events.jsonl'),
+                '--prom-textfile', os.path.join(out, 'xdptop.prom'),
+                '--log-dir', os.path.join(out, 'logs'), '--log-level', 'debug']
+        x = {'pcapng': [src, os.path.join(out, base)], 'pcapng_files': files,
+             'jsonlog': os.path.join(out, 'events.jsonl'),
+             'prom': os.path.join(out, 'xdptop.prom'), 'logdir': os.path.join(out, 'logs')}
+        return args, x
+
+    args, x = exports(P('good_ns.pcap'))
+    e = ok_case(good)
+    e['exports'] = x
+    case('export/all', None, e, args=['-r', P('good_ns.pcap'), '--json'] + args)
+    # 30,000 packets into files of 0.5 MB: rotation, and the sidecar of each file
+    args, x = exports(P('fragment_flood.pcap'), files=4)
+    e = ok_case(ff)
+    e['exports'] = x
+    case('export/rotated', None, e,
+         args=['-r', P('fragment_flood.pcap'), '--json', '--pcap-rotate', '0.5'] + args)
+    # damaged packets, and a capture read from standard input
+    args, x = exports(P('malformed_mix.pcap'))
+    e = ok_case(mix)
+    e['exports'] = x
+    case('export/malformed_stdin', None, e, args=['-r', '-', '--json'] + args,
+         stdin=P('malformed_mix.pcap'))
 
     with open(os.path.join(outdir, 'manifest.json'), 'w') as f:
         json.dump({'cases': cases}, f, indent=1)

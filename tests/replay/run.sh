@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # Replay crafted, damaged and unusual capture files through `xdptop -r FILE --json`
-# and check exit codes, messages, flows and malformed counters.
+# and check exit codes, messages, flows and malformed counters; and the offline
+# exports of a replay (--pcap-export read back by tcpdump, --json-log,
+# --prom-textfile, --log-dir), which the sanitizer build then covers too.
 #
 #   XDPTOP=path/to/xdptop tests/replay/run.sh      (default: build/xdptop)
 #   XDPTOP_ASAN=path/to/asan/xdptop                (default: build/asan/xdptop; every
@@ -61,14 +63,16 @@ run_all() {
 		n=$((n + 1))
 		mapfile -d '' args <"$work/cases/$n.args"
 		input=$(cat "$work/cases/$n.stdin")
+		# The export cases write to out/, each into an empty one.
+		rm -rf "$work/out" && mkdir "$work/out"
 		# Run from the work directory so a core file or stray output lands there.
 		# Standard input is a pipe, as in `tcpdump -w - | xdptop -r -`.
 		# shellcheck disable=SC2002
 		(cd "$work" && cat "$input" | timeout -k 5 60 "$exe" "${args[@]}" \
 			>"$work/out.$n" 2>"$work/err.$n")
 		rc=$?
-		result "$("$py" "$here/check.py" check "$manifest" "$name" "$prefix$name" \
-			"$work/out.$n" "$work/err.$n" "$rc")"
+		result "$(cd "$work" && "$py" "$here/check.py" check "$manifest" "$name" \
+			"$prefix$name" "$work/out.$n" "$work/err.$n" "$rc")"
 	done
 }
 
