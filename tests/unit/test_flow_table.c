@@ -349,3 +349,30 @@ Test(flow_table, counts_syns_answered_by_a_rst_per_port)
 	cr_expect_eq(st->closed[0].count, 2, "each attempt once, however many RSTs");
 	xdt_flow_table_free(t);
 }
+
+static void count_each(struct xdt_flow *f, void *ctx)
+{
+	uint64_t *sum = ctx;
+
+	sum[0]++;
+	sum[1] += be16toh(f->key.port_a);
+}
+
+Test(flow_table, walks_every_flow_once)
+{
+	struct xdt_flow_table *t = xdt_flow_table_new(16, 1, NULL, NULL);
+	struct xdt_flow_sync s = sync_rec(1, 100, 1, 100, 2 * S, 1);
+	uint64_t sum[2] = { 0, 0 };
+	uint16_t p;
+
+	xdt_flow_table_each(t, count_each, sum);
+	cr_assert_eq(sum[0], 0);
+	for (p = 1000; p < 1005; p++) {
+		s.key.port_a = htobe16(p);
+		xdt_flow_table_sync(t, &s);
+	}
+	xdt_flow_table_each(t, count_each, sum);
+	cr_assert_eq(sum[0], 5);
+	cr_assert_eq(sum[1], 1000 + 1001 + 1002 + 1003 + 1004);
+	xdt_flow_table_free(t);
+}

@@ -11,13 +11,19 @@
 
 void xdt_json_time(char *buf, size_t len, uint64_t ns)
 {
+	/* A table's times mostly share their second: format it once (per thread). */
+	static __thread time_t last = (time_t)-1;
+	static __thread char head[32];
 	time_t sec = (time_t)(ns / 1000000000ULL);
 	struct tm tm;
-	size_t n;
 
-	gmtime_r(&sec, &tm);
-	n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf + n, len - n, ".%09lluZ", (unsigned long long)(ns % 1000000000ULL));
+	if (sec != last) {
+		gmtime_r(&sec, &tm);
+		if (!strftime(head, sizeof(head), "%Y-%m-%dT%H:%M:%S", &tm))
+			head[0] = '\0';
+		last = sec;
+	}
+	snprintf(buf, len, "%s.%09lluZ", head, (unsigned long long)(ns % 1000000000ULL));
 }
 
 static const char *proto_name(const struct xdt_flow_key *k)
@@ -556,6 +562,13 @@ static void json_sandbox(FILE *out, const struct xdt_sandbox_report *r)
 	fputs("}}", out);
 }
 
+static void count_method(struct xdt_flow *f, void *ctx)
+{
+	size_t *by = ctx;
+
+	by[f->owner.method < 3 ? f->owner.method : 0]++;
+}
+
 void xdt_json_stats_obj(FILE *out, struct xdt_engine *e, const struct xdt_capture_stats *cap)
 {
 	const struct xdt_engine_stats *s = xdt_engine_stats(e);
@@ -583,18 +596,12 @@ void xdt_json_stats_obj(FILE *out, struct xdt_engine *e, const struct xdt_captur
 		(unsigned long long)fs->created, (unsigned long long)fs->expired,
 		(unsigned long long)fs->evicted, (unsigned long long)fs->reused);
 	{
-		size_t n = xdt_flow_table_count(t), k, by[3] = { 0 };
-		const struct xdt_flow **list = malloc((n ? n : 1) * sizeof(*list));
+		size_t by[3] = { 0 };
 
-		if (list) {
-			n = xdt_flow_table_list(t, list, n);
-			for (k = 0; k < n; k++)
-				by[list[k]->owner.method < 3 ? list[k]->owner.method : 0]++;
-			free(list);
-			fprintf(out, ",\"process_methods\":{\"kernel\":%zu,\"sock_diag\":%zu,"
-				"\"none\":%zu}", by[XDT_METHOD_KERNEL], by[XDT_METHOD_SOCK_DIAG],
-				by[XDT_METHOD_NONE]);
-		}
+		xdt_flow_table_each(t, count_method, by);
+		fprintf(out, ",\"process_methods\":{\"kernel\":%zu,\"sock_diag\":%zu,"
+			"\"none\":%zu}", by[XDT_METHOD_KERNEL], by[XDT_METHOD_SOCK_DIAG],
+			by[XDT_METHOD_NONE]);
 	}
 	if (fs->n_closed) {
 		uint32_t k;

@@ -520,6 +520,15 @@ const struct xdt_flow_table_stats *xdt_flow_table_stats(const struct xdt_flow_ta
 	return &t->stats;
 }
 
+void xdt_flow_table_each(struct xdt_flow_table *t, void (*fn)(struct xdt_flow *f, void *ctx),
+			 void *ctx)
+{
+	struct xdt_flow *f;
+
+	for (f = t->lru_head; f; f = f->lru_next)
+		fn(f, ctx);
+}
+
 static int by_first_seen(const void *a, const void *b)
 {
 	const struct xdt_flow *x = *(const struct xdt_flow *const *)a;

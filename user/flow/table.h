@@ -205,6 +205,13 @@ size_t xdt_flow_table_count(const struct xdt_flow_table *t);
 const struct xdt_flow_table_stats *xdt_flow_table_stats(const struct xdt_flow_table *t);
 
 /*
+ * Call @fn for every flow, in no particular order: a walk that needs no order
+ * spares itself the sort and the list. @fn must not add or remove flows.
+ */
+void xdt_flow_table_each(struct xdt_flow_table *t, void (*fn)(struct xdt_flow *f, void *ctx),
+			 void *ctx);
+
+/*
  * Fill @out (room for @cap pointers) with the flows in order of first packet.
  * Returns how many were stored. The pointers stay valid until the next update or
  * expire call.

@@ -103,25 +103,27 @@ int xdt_owner_fallback_one(struct xdt_flow *f, const struct xdt_proc_snapshot *s
 	return 1;
 }
 
+struct fallback_walk {
+	const struct xdt_proc_snapshot *s;
+	struct xdt_proc_cache *c;
+	size_t done;
+};
+
+static void fallback_each(struct xdt_flow *f, void *ctx)
+{
+	struct fallback_walk *w = ctx;
+
+	w->done += (size_t)xdt_owner_fallback_one(f, w->s, w->c);
+}
+
+/* Every interval over the whole table: no order needed, so no sorted list. */
 size_t xdt_owner_fallback(struct xdt_flow_table *t, const struct xdt_proc_snapshot *s,
 			  struct xdt_proc_cache *c)
 {
-	size_t n = xdt_flow_table_count(t), i, done = 0;
-	const struct xdt_flow **list;
+	struct fallback_walk w = { s, c, 0 };
 
-	if (!s || !n)
+	if (!s)
 		return 0;
-	list = malloc(n * sizeof(*list));
-	if (!list)
-		return 0;
-	n = xdt_flow_table_list(t, list, n);
-	for (i = 0; i < n; i++) {
-		/* The table's own (mutable) pointer to the flow listed. */
-		struct xdt_flow *f = xdt_flow_table_lookup(t, &list[i]->key);
-
-		if (f)
-			done += (size_t)xdt_owner_fallback_one(f, s, c);
-	}
-	free(list);
-	return done;
+	xdt_flow_table_each(t, fallback_each, &w);
+	return w.done;
 }
