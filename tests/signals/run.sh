@@ -297,6 +297,8 @@ check_exit() {
 
 # --- SIGHUP: reopen the logs (logrotate) ---------------------------------------------
 
+lines_at_least() { [[ -s $1 ]] && (($(wc -l <"$1") >= $2)); }
+
 check_hup() {
 	local d=$T/hup logs=$T/hup-logs lf n0 n1 n tables pid status
 	mkdir -p "$d" "$logs"
@@ -308,6 +310,9 @@ check_hup() {
 	pid=$XPID
 	lf=$(ls "$logs"/xdptop_*.log 2>/dev/null | head -n 1)
 	in_a ping -q -c 3 -i 0.05 $B4 >/dev/null
+	# The ping's events are written at the next scan (once an interval): wait for
+	# them, so the file renamed away holds what came before the signal.
+	xdt_wait 5 lines_at_least "$d/events.jsonl" 2
 	# logrotate without copytruncate: rename, then signal.
 	mv "$d/events.jsonl" "$d/events.jsonl.1" && mv "$lf" "$lf.1"
 	tables=$(stats_count "$T/hup.jsonl")
