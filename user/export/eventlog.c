@@ -96,14 +96,19 @@ static void emit(struct xdt_eventlog *l, size_t len)
 	l->last_errno = 0;
 }
 
-/* A stream over l->buf; the caller ends the line and calls finish(). */
+/*
+ * A stream over l->buf; the caller ends the line and calls finish(). NULL (the
+ * line counted as lost) if there is no memory for it.
+ */
 static FILE *line_begin(struct xdt_eventlog *l, const char *event, uint64_t now_ns)
 {
 	char t[40];
 	FILE *out = open_memstream(&l->buf, &l->cap);
 
-	if (!out)
+	if (!out) {
+		l->st.errors++;
 		return NULL;
+	}
 	xdt_json_time(t, sizeof(t), now_ns);
 	fprintf(out, "{\"type\":\"event\",\"event\":\"%s\",\"time\":\"%s\"", event, t);
 	return out;
@@ -131,10 +136,8 @@ static void flow_event(struct xdt_eventlog *l, const char *event, const struct x
 {
 	FILE *out = line_begin(l, event, now_ns);
 
-	if (!out) {
-		l->st.errors++;
+	if (!out)
 		return;
-	}
 	fputs(",\"flow\":", out);
 	xdt_json_flow_obj(out, f, now_ns, ctx);
 	line_finish(l, out);
@@ -251,10 +254,8 @@ void xdt_eventlog_stats_event(struct xdt_eventlog *l, struct xdt_engine *e,
 	if (!l)
 		return;
 	out = line_begin(l, "stats", now_ns);
-	if (!out) {
-		l->st.errors++;
+	if (!out)
 		return;
-	}
 	fputs(",\"stats\":", out);
 	xdt_json_stats_obj(out, e, cap);
 	line_finish(l, out);
@@ -269,10 +270,8 @@ void xdt_eventlog_interface(struct xdt_eventlog *l, const char *name, const char
 	if (!l)
 		return;
 	out = line_begin(l, "interface", now_ns);
-	if (!out) {
-		l->st.errors++;
+	if (!out)
 		return;
-	}
 	fputs(",\"interface\":{\"name\":", out);
 	xdt_json_str(out, name);
 	fprintf(out, ",\"change\":\"%s\",\"ifindex\":%d,\"mtu\":%u,\"admin_up\":%s,"
